@@ -1,0 +1,643 @@
+package io.sfstream.camel;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Bayeux long-polling session with Salesforce, carrying the channels of every sfstream endpoint that shares the
+ * component's credentials (Salesforce caps concurrent streaming clients per org).
+ * <p>
+ * Thread confinement instead of locks: every field below that is not final is read and written only on the session's
+ * single scheduler thread. Public entry points hop onto it; HTTP answers arrive on the HTTP client's threads and hop
+ * onto it too. So events are handed over in the order the server sent them, and the state machine needs no locking.
+ * <p>
+ * States and their transitions, all made by {@link #transition}:
+ *
+ * <pre>
+ * IDLE -> LOGGING_IN -> HANDSHAKING -> CONNECTED (connect, connect, ...)
+ * any active state -> WAITING_TO_RETRY -> LOGGING_IN | HANDSHAKING | CONNECTED   (after a back-off)
+ * CONNECTED -> HANDSHAKING        (403::Unknown client, advice handshake, server /meta/disconnect)
+ * CONNECTED -> LOGGING_IN         (401::Authentication invalid: the token expired or was revoked)
+ * any -> CLOSED                   (close(): /meta/disconnect is sent when connected)
+ * </pre>
+ */
+final class BayeuxSession {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BayeuxSession.class);
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Added to advice.timeout so the HTTP read timeout never fires before the server releases a held connect. */
+    private static final Duration CONNECT_TIMEOUT_MARGIN = Duration.ofSeconds(30);
+    private static final long DEFAULT_ADVICE_TIMEOUT_MS = 110_000;
+    private static final Duration DISCONNECT_WAIT = Duration.ofSeconds(2);
+
+    enum State {
+        IDLE,
+        LOGGING_IN,
+        HANDSHAKING,
+        CONNECTED,
+        WAITING_TO_RETRY,
+        CLOSED
+    }
+
+    /** Per-channel subscription state, confined to the session thread. */
+    private enum Status {
+        /** Waiting for a handshake to subscribe. */
+        PENDING,
+        SUBSCRIBING,
+        SUBSCRIBED,
+        /** The listener was full: unsubscribing, to resubscribe after the last event taken. */
+        PAUSING,
+        PAUSED,
+        /** Salesforce refused the channel for good (unknown channel, invalid replayId). */
+        FAILED
+    }
+
+    private static final class Subscription {
+        final SessionListener listener;
+        Status status = Status.PENDING;
+        boolean resumeRequested;
+        /** The replayId of the last event the listener took in this session object's life, or null. */
+        Long lastTaken;
+
+        Subscription(SessionListener listener) {
+            this.listener = listener;
+        }
+
+        long replayFrom() {
+            return lastTaken != null ? lastTaken : listener.initialReplayId();
+        }
+    }
+
+    private final String name;
+    private final SalesforceLogin login;
+    private final BayeuxTransport transport;
+    private final ObjectMapper json;
+    private final String apiVersion;
+    private final ScheduledExecutorService scheduler;
+    private final BackOff backOff;
+    private final Clock clock;
+    private final SessionStatistics statistics = new SessionStatistics();
+
+    // confined to the scheduler thread
+    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private State state = State.IDLE;
+    private AccessToken token;
+    private URI cometdUrl;
+    private String clientId;
+    /** Incremented on every handshake so that answers belonging to an earlier Bayeux session are recognised. */
+    private int generation;
+    private long messageId;
+    private boolean connectOutstanding;
+    private boolean firstConnect;
+    private long adviceIntervalMs;
+    private long adviceTimeoutMs = DEFAULT_ADVICE_TIMEOUT_MS;
+    private int failedAttempts;
+    private Instant stateSince;
+
+    BayeuxSession(String name, SalesforceLogin login, BayeuxTransport transport, ObjectMapper json, String apiVersion,
+                  ScheduledExecutorService scheduler, BackOff backOff, Clock clock) {
+        this.name = name;
+        this.login = login;
+        this.transport = transport;
+        this.json = json;
+        this.apiVersion = apiVersion;
+        this.scheduler = scheduler;
+        this.backOff = backOff;
+        this.clock = clock;
+        this.stateSince = clock.instant();
+    }
+
+    // ------------------------------------------------------------------ entry points, any thread
+
+    /** Adds a channel; the session logs in and handshakes on its first channel. */
+    void subscribe(SessionListener listener) {
+        onSessionThread(() -> {
+            String key = listener.channel().subscription();
+            if (subscriptions.containsKey(key)) {
+                throw new IllegalStateException("Channel " + key + " is already subscribed on session " + name);
+            }
+            Subscription subscription = new Subscription(listener);
+            subscriptions.put(key, subscription);
+            switch (state) {
+                case IDLE -> transition(State.LOGGING_IN, "first channel " + key);
+                case CONNECTED -> sendSubscribe(subscription);
+                default -> LOG.debug("Session {}: {} will be subscribed after the handshake", name, key);
+            }
+        });
+    }
+
+    /** Removes a channel and unsubscribes it on the server. */
+    void unsubscribe(SessionListener listener) {
+        onSessionThread(() -> {
+            String key = listener.channel().subscription();
+            Subscription subscription = subscriptions.get(key);
+            if (subscription == null || subscription.listener != listener) {
+                return;
+            }
+            subscriptions.remove(key);
+            if (state == State.CONNECTED
+                    && (subscription.status == Status.SUBSCRIBED || subscription.status == Status.SUBSCRIBING)) {
+                send(message("/meta/unsubscribe").put("subscription", key), REQUEST_TIMEOUT, (replies, gen) -> {
+                    JsonNode reply = replyTo(replies, "/meta/unsubscribe");
+                    LOG.info("Session {}: unsubscribed {}{}", name, key,
+                            reply != null && !reply.path("successful").asBoolean() ? " (server: " + errorOf(reply) + ")" : "");
+                }, error -> LOG.debug("Session {}: unsubscribe of {} failed: {}", name, key, error.getMessage()));
+            }
+        });
+    }
+
+    /** The listener has room again: resubscribe its channel after the last event it took. */
+    void resume(SessionListener listener) {
+        onSessionThread(() -> {
+            Subscription subscription = subscriptions.get(listener.channel().subscription());
+            if (subscription == null || subscription.listener != listener) {
+                return;
+            }
+            if (subscription.status == Status.PAUSING) {
+                subscription.resumeRequested = true;
+            } else if (subscription.status == Status.PAUSED) {
+                subscription.status = Status.PENDING;
+                if (state == State.CONNECTED) {
+                    sendSubscribe(subscription);
+                }
+            }
+        });
+    }
+
+    /**
+     * Sends {@code /meta/disconnect} when connected, waits briefly for it, and stops the session. The access token is
+     * not revoked: other applications of the same user may share it.
+     */
+    void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            scheduler.execute(() -> {
+                if (state == State.CONNECTED && clientId != null) {
+                    ArrayNode batch = json.createArrayNode().add(message("/meta/disconnect"));
+                    transport.send(cometdUrl, token.value(), batch, DISCONNECT_WAIT)
+                            .whenComplete((replies, error) -> done.complete(null));
+                } else {
+                    done.complete(null);
+                }
+                transition(State.CLOSED, "closed");
+            });
+            done.get(DISCONNECT_WAIT.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.debug("Session {}: disconnect not confirmed: {}", name, e.getMessage());
+        }
+    }
+
+    /** A snapshot for health checks and JMX; safe from any thread. */
+    SessionStatistics statistics() {
+        return statistics;
+    }
+
+    String name() {
+        return name;
+    }
+
+    // ------------------------------------------------------------------ state machine, session thread only
+
+    private void transition(State next, String reason) {
+        State previous = state;
+        if (previous == State.CLOSED) {
+            return;
+        }
+        state = next;
+        stateSince = clock.instant();
+        statistics.state(next, stateSince);
+        LOG.debug("Session {}: {} -> {} ({})", name, previous, next, reason);
+        switch (next) {
+            case LOGGING_IN -> logIn();
+            case HANDSHAKING -> handshake();
+            case CONNECTED -> {
+                subscribePending();
+                connect();
+            }
+            case CLOSED -> {
+                clientId = null;
+                subscriptions.clear();
+            }
+            default -> {
+                // IDLE and WAITING_TO_RETRY wait for an event
+            }
+        }
+    }
+
+    private void retry(State after, SfStreamException cause, Duration minimumDelay) {
+        Duration delay = backOff.delay(failedAttempts++);
+        if (delay.compareTo(minimumDelay) < 0) {
+            delay = minimumDelay;
+        }
+        LOG.warn("Session {}: {}; retrying in {} ms", name, cause.getMessage(), delay.toMillis());
+        reportToAll(cause);
+        transition(State.WAITING_TO_RETRY, "back-off before " + after);
+        int expectedGeneration = generation;
+        scheduler.schedule(() -> onSessionThread(() -> {
+            if (state == State.WAITING_TO_RETRY && generation == expectedGeneration) {
+                transition(after, "back-off over");
+            }
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void logIn() {
+        try {
+            token = login.login();
+            statistics.loggedIn();
+            cometdUrl = URI.create(token.instanceUrl() + "/cometd/" + apiVersion);
+            LOG.info("Session {}: logged in with the {} flow; streaming endpoint {}", name, login.flow().displayName(),
+                    cometdUrl);
+            transition(State.HANDSHAKING, "logged in");
+        } catch (SalesforceLoginException e) {
+            // rejected credentials will be rejected again: wait as long as the policy allows, not the first delay
+            retry(State.LOGGING_IN, e, e.isCredentialsRejected() ? backOff.max() : Duration.ZERO);
+        }
+    }
+
+    private void handshake() {
+        transport.clearCookies();
+        clientId = null;
+        connectOutstanding = false;
+        generation++;
+        for (Subscription subscription : subscriptions.values()) {
+            if (subscription.status != Status.FAILED && subscription.status != Status.PAUSED) {
+                subscription.status = Status.PENDING;
+            }
+        }
+        ObjectNode handshake = json.createObjectNode()
+                .put("channel", "/meta/handshake")
+                .put("version", "1.0")
+                .put("minimumVersion", "1.0")
+                .put("id", String.valueOf(++messageId));
+        handshake.putArray("supportedConnectionTypes").add("long-polling");
+        handshake.putObject("ext").put("replay", true);
+        send(handshake, REQUEST_TIMEOUT, this::onHandshakeReply,
+                error -> onTransportError(State.HANDSHAKING, error));
+    }
+
+    private void onHandshakeReply(List<JsonNode> replies, int gen) {
+        JsonNode reply = replyTo(replies, "/meta/handshake");
+        if (reply == null) {
+            retry(State.HANDSHAKING, new BayeuxTransportException("Handshake answer without a /meta/handshake reply", 200, null),
+                    Duration.ZERO);
+            return;
+        }
+        if (!reply.path("successful").asBoolean(false) || !reply.hasNonNull("clientId")) {
+            String error = errorOf(reply);
+            SfStreamException cause = new SfStreamException("Salesforce denied the handshake: " + error);
+            if (error.contains("401::")) {
+                retry(State.LOGGING_IN, cause, Duration.ZERO);
+            } else if (error.contains("concurrent user limit") || error.contains("limit exceeded")) {
+                retry(State.HANDSHAKING, cause, backOff.max());
+            } else {
+                retry(State.HANDSHAKING, cause, Duration.ZERO);
+            }
+            return;
+        }
+        if (!reply.path("ext").path("replay").asBoolean(false)) {
+            LOG.warn("Session {}: the server did not confirm the replay extension; replayIds may be ignored", name);
+        }
+        clientId = reply.get("clientId").asText();
+        firstConnect = true;
+        failedAttempts = 0;
+        statistics.handshaked();
+        LOG.info("Session {}: Bayeux handshake done with {}", name, cometdUrl);
+        transition(State.CONNECTED, "handshake successful");
+    }
+
+    private void subscribePending() {
+        for (Subscription subscription : subscriptions.values()) {
+            if (subscription.status == Status.PENDING) {
+                sendSubscribe(subscription);
+            }
+        }
+    }
+
+    private void connect() {
+        if (state != State.CONNECTED || connectOutstanding) {
+            return;
+        }
+        connectOutstanding = true;
+        ObjectNode connect = message("/meta/connect").put("connectionType", "long-polling");
+        if (firstConnect) {
+            // answered at once by the server, with the advice that governs the following connects
+            connect.putObject("advice").put("timeout", 0);
+        }
+        Duration timeout = Duration.ofMillis(adviceTimeoutMs).plus(CONNECT_TIMEOUT_MARGIN);
+        send(connect, timeout, this::onConnectReply, error -> {
+            connectOutstanding = false;
+            onTransportError(State.CONNECTED, error);
+        });
+    }
+
+    private void onConnectReply(List<JsonNode> replies, int gen) {
+        connectOutstanding = false;
+        JsonNode reply = replyTo(replies, "/meta/connect");
+        readAdvice(reply);
+        JsonNode serverDisconnect = replyTo(replies, "/meta/disconnect");
+        if (serverDisconnect != null) {
+            retry(State.HANDSHAKING, new SfStreamException("Salesforce closed the Bayeux session (server /meta/disconnect)"),
+                    Duration.ZERO);
+            return;
+        }
+        if (reply == null) {
+            // events without a connect reply: keep polling
+            scheduleConnect(0);
+            return;
+        }
+        if (reply.path("successful").asBoolean(false)) {
+            firstConnect = false;
+            failedAttempts = 0;
+            scheduleConnect(adviceIntervalMs);
+            return;
+        }
+        String error = errorOf(reply);
+        String reconnect = reply.path("advice").path("reconnect").asText("");
+        if (error.startsWith("401::") || error.contains("does not match the session")) {
+            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Duration.ZERO);
+        } else if (error.startsWith("403::Unknown client") || "handshake".equals(reconnect)) {
+            statistics.rehandshake();
+            LOG.info("Session {}: server asks for a new handshake ({}); channels resume after their last event", name, error);
+            transition(State.HANDSHAKING, error);
+        } else if ("none".equals(reconnect)) {
+            retry(State.LOGGING_IN, new SfStreamException("Salesforce ended the session (advice none): " + error),
+                    backOff.max());
+        } else {
+            retry(State.CONNECTED, new SfStreamException("Bayeux connect failed: " + error), Duration.ZERO);
+        }
+    }
+
+    private void scheduleConnect(long delayMs) {
+        if (delayMs <= 0) {
+            connect();
+        } else {
+            int expectedGeneration = generation;
+            scheduler.schedule(() -> onSessionThread(() -> {
+                if (generation == expectedGeneration) {
+                    connect();
+                }
+            }), delayMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void sendSubscribe(Subscription subscription) {
+        Channel channel = subscription.listener.channel();
+        long from = subscription.replayFrom();
+        subscription.status = Status.SUBSCRIBING;
+        ObjectNode subscribe = message("/meta/subscribe").put("subscription", channel.subscription());
+        subscribe.putObject("ext").putObject("replay").put(channel.name(), from);
+        send(subscribe, REQUEST_TIMEOUT, (replies, gen) -> onSubscribeReply(subscription, from, replies),
+                error -> {
+                    if (subscription.status == Status.SUBSCRIBING) {
+                        subscription.status = Status.PENDING;
+                    }
+                    onTransportError(State.CONNECTED, error);
+                });
+    }
+
+    private void onSubscribeReply(Subscription subscription, long from, List<JsonNode> replies) {
+        if (subscriptions.get(subscription.listener.channel().subscription()) != subscription
+                || subscription.status != Status.SUBSCRIBING) {
+            return;
+        }
+        Channel channel = subscription.listener.channel();
+        JsonNode reply = replyTo(replies, "/meta/subscribe");
+        if (reply != null && reply.path("successful").asBoolean(false)) {
+            subscription.status = Status.SUBSCRIBED;
+            LOG.info("Session {}: subscribed {} after replayId {}", name, channel, from);
+            subscription.listener.onSubscribed(from);
+            return;
+        }
+        String error = reply == null ? "no /meta/subscribe reply" : errorOf(reply);
+        if (error.contains("403::Unknown client")) {
+            subscription.status = Status.PENDING;
+            statistics.rehandshake();
+            transition(State.HANDSHAKING, error);
+        } else if (error.contains("401::")) {
+            subscription.status = Status.PENDING;
+            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Duration.ZERO);
+        } else if (error.contains("503::") || reply == null) {
+            subscription.status = Status.PENDING;
+            retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
+                    "Salesforce could not subscribe " + channel + " for now: " + error));
+        } else {
+            subscription.status = Status.FAILED;
+            String hint = error.contains("replayId") && error.contains("invalid")
+                    ? " The stored replayId " + from + " is no longer retained by Salesforce; use replay=ALL_EVENTS or"
+                      + " NEW_EVENTS to start over."
+                    : "";
+            SubscriptionException failure = new SubscriptionException(channel.subscription(), error,
+                    "Salesforce refused the subscription to " + channel + " (replayId " + from + "): " + error + hint);
+            LOG.error("Session {}: {}", name, failure.getMessage());
+            subscription.listener.onError(failure, true);
+        }
+    }
+
+    /** A temporary refusal of one channel: retry that channel alone after a back-off, never the whole session. */
+    private void retryChannel(Subscription subscription, SubscriptionException cause) {
+        Duration delay = backOff.delay(failedAttempts++);
+        LOG.warn("Session {}: {}; retrying in {} ms", name, cause.getMessage(), delay.toMillis());
+        subscription.listener.onError(cause, false);
+        int expectedGeneration = generation;
+        scheduler.schedule(() -> onSessionThread(() -> {
+            if (generation == expectedGeneration && state == State.CONNECTED && subscription.status == Status.PENDING
+                    && subscriptions.get(subscription.listener.channel().subscription()) == subscription) {
+                sendSubscribe(subscription);
+            }
+        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void pause(Subscription subscription) {
+        Channel channel = subscription.listener.channel();
+        subscription.status = Status.PAUSING;
+        subscription.resumeRequested = false;
+        LOG.debug("Session {}: {} is full after replayId {}; unsubscribing until it drains", name, channel,
+                subscription.lastTaken);
+        send(message("/meta/unsubscribe").put("subscription", channel.subscription()), REQUEST_TIMEOUT,
+                (replies, gen) -> paused(subscription), error -> paused(subscription));
+    }
+
+    private void paused(Subscription subscription) {
+        if (subscription.status != Status.PAUSING) {
+            return;
+        }
+        subscription.status = Status.PAUSED;
+        if (subscription.resumeRequested && state == State.CONNECTED) {
+            subscription.status = Status.PENDING;
+            sendSubscribe(subscription);
+        }
+    }
+
+    private void onTransportError(State retryState, Throwable error) {
+        SfStreamException cause = error instanceof SfStreamException sfe
+                ? sfe : new BayeuxTransportException("Bayeux request failed: " + SalesforceLogin.describe(error), 0, error);
+        if (cause instanceof BayeuxTransportException bte && (bte.getHttpStatus() == 401 || bte.getHttpStatus() == 403)) {
+            retry(State.LOGGING_IN, cause, Duration.ZERO);
+        } else {
+            retry(retryState, cause, Duration.ZERO);
+        }
+    }
+
+    // ------------------------------------------------------------------ messages
+
+    private void handEvents(List<JsonNode> messages) {
+        for (JsonNode message : messages) {
+            String channelName = message.path("channel").asText("");
+            if (channelName.startsWith("/meta/") || !message.has("data")) {
+                continue;
+            }
+            Subscription subscription = subscriptionOf(channelName);
+            if (subscription == null
+                    || (subscription.status != Status.SUBSCRIBED && subscription.status != Status.SUBSCRIBING)) {
+                // a paused channel's events come again when it resumes after its last taken event
+                LOG.trace("Session {}: dropped an event of {} (not taking events)", name, channelName);
+                continue;
+            }
+            JsonNode replayNode = message.path("data").path("event").path("replayId");
+            if (!replayNode.isIntegralNumber() && !(replayNode.isTextual() && replayNode.asText().matches("\\d+"))) {
+                statistics.countMalformed();
+                subscription.listener.onError(new SubscriptionException(channelName, null,
+                        "Skipped an event of " + channelName + " without a numeric data.event.replayId"), false);
+                continue;
+            }
+            long replayId = replayNode.asLong();
+            if (subscription.lastTaken != null && replayId <= subscription.lastTaken) {
+                // queued for a subscription that was paused or replaced: already taken once in this process
+                LOG.trace("Session {}: dropped replayId {} of {} (already taken)", name, replayId, channelName);
+                continue;
+            }
+            if (subscription.listener.offer(message, replayId)) {
+                subscription.lastTaken = replayId;
+                statistics.countReceived();
+            } else {
+                pause(subscription);
+            }
+        }
+    }
+
+    private Subscription subscriptionOf(String channelName) {
+        Subscription exact = subscriptions.get(channelName);
+        if (exact != null) {
+            return exact;
+        }
+        // events of a filtered PushTopic subscription arrive on the bare channel
+        for (Subscription subscription : subscriptions.values()) {
+            if (subscription.listener.channel().name().equals(channelName)) {
+                return subscription;
+            }
+        }
+        return null;
+    }
+
+    private void readAdvice(JsonNode reply) {
+        JsonNode advice = reply == null ? null : reply.get("advice");
+        if (advice == null || !advice.isObject()) {
+            return;
+        }
+        if (advice.has("interval")) {
+            adviceIntervalMs = Math.max(0, advice.get("interval").asLong(0));
+        }
+        if (advice.has("timeout") && advice.get("timeout").asLong(0) > 0) {
+            adviceTimeoutMs = advice.get("timeout").asLong();
+        }
+    }
+
+    private ObjectNode message(String channel) {
+        ObjectNode message = json.createObjectNode().put("channel", channel).put("id", String.valueOf(++messageId));
+        if (clientId != null) {
+            message.put("clientId", clientId);
+        }
+        return message;
+    }
+
+    /**
+     * Sends one message and handles the answer on the session thread: events first (whatever the request), then the
+     * reply. Answers that belong to an earlier handshake are ignored: their channels are resubscribed anyway.
+     */
+    private void send(ObjectNode message, Duration timeout, BiConsumer<List<JsonNode>, Integer> onReplies,
+                      Consumer<Throwable> onError) {
+        int gen = generation;
+        ArrayNode batch = json.createArrayNode().add(message);
+        LOG.trace("Session {}: >> {}", name, message);
+        transport.send(cometdUrl, token.value(), batch, timeout)
+                .whenComplete((replies, error) -> onSessionThread(() -> {
+                    if (state == State.CLOSED || gen != generation) {
+                        return;
+                    }
+                    if (error != null) {
+                        onError.accept(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error);
+                        return;
+                    }
+                    LOG.trace("Session {}: << {}", name, replies);
+                    handEvents(replies);
+                    onReplies.accept(replies, gen);
+                }));
+    }
+
+    private static JsonNode replyTo(List<JsonNode> replies, String metaChannel) {
+        for (JsonNode reply : replies) {
+            if (metaChannel.equals(reply.path("channel").asText())) {
+                return reply;
+            }
+        }
+        return null;
+    }
+
+    /** Salesforce puts the reason in {@code error}, {@code ext.sfdc.failureReason} or both. */
+    static String errorOf(JsonNode reply) {
+        String error = reply.path("error").asText("");
+        String failureReason = reply.path("ext").path("sfdc").path("failureReason").asText("");
+        if (failureReason.isEmpty()) {
+            return error.isEmpty() ? "unknown error" : error;
+        }
+        return error.isEmpty() ? failureReason : error + " (failureReason " + failureReason + ")";
+    }
+
+    private void reportToAll(SfStreamException error) {
+        statistics.failed(error, clock.instant());
+        for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
+            subscription.listener.onError(error, false);
+        }
+    }
+
+    private void onSessionThread(Runnable action) {
+        Runnable guarded = () -> {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                // never let one bad message or listener kill the session thread
+                LOG.error("Session {}: unexpected error: {}", name, e.getMessage(), e);
+            }
+        };
+        try {
+            scheduler.execute(guarded);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Session {}: already stopped", name);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BayeuxSession[" + name + "]";
+    }
+}

@@ -1,0 +1,68 @@
+package io.sfstream.camel;
+
+import java.util.regex.Pattern;
+
+/**
+ * A Salesforce streaming channel as the endpoint path names it.
+ *
+ * @param subscription the channel sent in {@code /meta/subscribe}, with a PushTopic filter query if any
+ * @param name         the bare channel: the key of the replay map and of stored replay markers
+ * @param kind         the kind of channel, which decides the event shape
+ */
+record Channel(String subscription, String name, ChannelKind kind) {
+
+    private static final String NAME = "[A-Za-z][A-Za-z0-9_]*";
+    private static final Pattern PUSH_TOPIC = Pattern.compile("/topic/" + NAME);
+    private static final Pattern GENERIC = Pattern.compile("/u/" + NAME);
+    private static final Pattern PLATFORM_EVENT = Pattern.compile("/event/" + NAME + "__(e|chn)");
+    private static final Pattern CHANGE_EVENT = Pattern.compile("/data/(ChangeEvents|" + NAME + "ChangeEvent)");
+
+    static final String FORMS = "/topic/Name, /topic/Name?Field='value', /u/Name, /event/Name__e, /event/Name__chn, "
+                                + "/data/ChangeEvents or /data/NameChangeEvent";
+
+    /**
+     * Parses an endpoint path. A PushTopic filter query may follow {@code ?}; because Camel reads {@code ?} as the
+     * start of the endpoint options, users write it percent-encoded as {@code %3F} (or as the {@code filter} option),
+     * which Camel hands to the component already decoded.
+     */
+    static Channel parse(String path) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalArgumentException("The sfstream endpoint needs a channel path, one of: " + FORMS);
+        }
+        String trimmed = path.strip();
+        int query = trimmed.indexOf('?');
+        String bare = query < 0 ? trimmed : trimmed.substring(0, query);
+        String filter = query < 0 ? "" : trimmed.substring(query + 1);
+        ChannelKind kind = kindOf(bare);
+        if (kind == null) {
+            throw new IllegalArgumentException(
+                    "Invalid sfstream channel '" + path + "': expected one of " + FORMS + " (names are case-sensitive)");
+        }
+        if (query >= 0 && (kind != ChannelKind.PUSH_TOPIC || filter.isBlank())) {
+            throw new IllegalArgumentException("Invalid sfstream channel '" + path
+                                               + "': only a PushTopic channel (/topic/Name) takes a filter query after '?'");
+        }
+        return new Channel(trimmed, bare, kind);
+    }
+
+    private static ChannelKind kindOf(String bare) {
+        if (PUSH_TOPIC.matcher(bare).matches()) {
+            return ChannelKind.PUSH_TOPIC;
+        }
+        if (GENERIC.matcher(bare).matches()) {
+            return ChannelKind.GENERIC;
+        }
+        if (PLATFORM_EVENT.matcher(bare).matches()) {
+            return ChannelKind.PLATFORM_EVENT;
+        }
+        if (CHANGE_EVENT.matcher(bare).matches()) {
+            return ChannelKind.CHANGE_EVENT;
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        return subscription;
+    }
+}

@@ -1,0 +1,130 @@
+package io.sfstream.camel;
+
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.spi.ExecutorServiceManager;
+
+/**
+ * The Bayeux sessions of one component. Endpoints whose session-level options (credentials, login URL, API version,
+ * reconnect delays) are equal share a session; a Bayeux session subscribes a channel once, so a second endpoint on the
+ * same channel gets a session of its own.
+ */
+final class SessionRegistry {
+
+    /** The protocol's own JSON: independent of the objectMapper option, which only shapes bodies. */
+    private static final ObjectMapper PROTOCOL_JSON = new ObjectMapper();
+    private static final Duration HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final SfStreamComponent component;
+    private final AtomicInteger sequence = new AtomicInteger();
+    // guarded by this
+    private final Map<String, List<Entry>> byKey = new HashMap<>();
+
+    private static final class Entry {
+        final BayeuxSession session;
+        final ScheduledExecutorService scheduler;
+        final Set<String> channels = new HashSet<>();
+
+        Entry(BayeuxSession session, ScheduledExecutorService scheduler) {
+            this.session = session;
+            this.scheduler = scheduler;
+        }
+    }
+
+    SessionRegistry(SfStreamComponent component) {
+        this.component = component;
+    }
+
+    /** Subscribes the listener on a session of its endpoint's credentials, creating one when needed. */
+    synchronized BayeuxSession subscribe(SfStreamEndpoint endpoint, SessionListener listener) {
+        String key = keyOf(endpoint.getConfiguration());
+        String channel = listener.channel().subscription();
+        List<Entry> entries = byKey.computeIfAbsent(key, k -> new ArrayList<>());
+        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)).findFirst().orElse(null);
+        if (entry == null) {
+            entry = newSession(endpoint.getConfiguration());
+            entries.add(entry);
+        }
+        entry.channels.add(channel);
+        entry.session.subscribe(listener);
+        return entry.session;
+    }
+
+    /** Unsubscribes the listener; a session left without channels disconnects and ends. */
+    synchronized void unsubscribe(BayeuxSession session, SessionListener listener) {
+        for (List<Entry> entries : byKey.values()) {
+            for (Entry entry : entries) {
+                if (entry.session == session) {
+                    session.unsubscribe(listener);
+                    entry.channels.remove(listener.channel().subscription());
+                    if (entry.channels.isEmpty()) {
+                        entries.remove(entry);
+                        close(entry);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    synchronized void closeAll() {
+        byKey.values().forEach(entries -> entries.forEach(this::close));
+        byKey.clear();
+    }
+
+    /** Every live session, for tests and monitoring. */
+    synchronized List<BayeuxSession> sessions() {
+        return byKey.values().stream().flatMap(List::stream).map(e -> e.session).toList();
+    }
+
+    private void close(Entry entry) {
+        entry.session.close();
+        component.getCamelContext().getExecutorServiceManager().shutdownNow(entry.scheduler);
+    }
+
+    private Entry newSession(SfStreamConfiguration config) {
+        String name = "sfstream-" + sequence.incrementAndGet();
+        ExecutorServiceManager executors = component.getCamelContext().getExecutorServiceManager();
+        ScheduledExecutorService scheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamSession-" + name);
+        HttpClient.Builder http = HttpClient.newBuilder()
+                .connectTimeout(HTTP_CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER);
+        BayeuxTransport transport = new BayeuxTransport(http, PROTOCOL_JSON);
+        SalesforceLogin login = new SalesforceLogin(transport.http(), PROTOCOL_JSON, config);
+        BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        BayeuxSession session = new BayeuxSession(name, login, transport, PROTOCOL_JSON, config.getApiVersion(),
+                scheduler, backOff, Clock.systemUTC());
+        return new Entry(session, scheduler);
+    }
+
+    /** A digest, so that the key itself never holds a credential in memory dumps or logs. */
+    private static String keyOf(SfStreamConfiguration config) {
+        String material = String.join("\u0000", config.effectiveLoginUrl(), String.valueOf(config.getClientId()),
+                String.valueOf(config.getClientSecret()), String.valueOf(config.getUsername()),
+                String.valueOf(config.getPassword()), String.valueOf(config.getRefreshToken()), config.getApiVersion(),
+                String.valueOf(config.getTimeToWaitBeforeConnectionRetry()), String.valueOf(config.getMaxReconnectDelay()));
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.sfstream.camel;
+
+import java.util.Map;
+
+import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.DefaultComponent;
+
+/**
+ * The {@code sfstream} component: consumes Salesforce streaming events. Endpoints with the same credentials share one
+ * Bayeux session.
+ */
+@Component("sfstream")
+public class SfStreamComponent extends DefaultComponent {
+
+    @Metadata(description = "Component-level defaults of every option; endpoint options override them.")
+    private SfStreamConfiguration configuration = new SfStreamConfiguration();
+
+    private final SessionRegistry sessions = new SessionRegistry(this);
+
+    @Override
+    protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
+        Channel channel = Channel.parse(remaining);
+        SfStreamEndpoint endpoint = new SfStreamEndpoint(uri, this, channel, configuration.copy());
+        setProperties(endpoint, parameters);
+        endpoint.validate();
+        return endpoint;
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        sessions.closeAll();
+        super.doStop();
+    }
+
+    public SfStreamConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(SfStreamConfiguration configuration) {
+        this.configuration = configuration;
+    }
+
+    SessionRegistry sessions() {
+        return sessions;
+    }
+}

@@ -1,0 +1,212 @@
+package io.sfstream.camel;
+
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.RuntimeCamelException;
+import org.apache.camel.spi.Configurer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/**
+ * The options of the sfstream component and its endpoints. The component holds the defaults; every endpoint works on
+ * a {@link #copy()} of them with its own URI options applied on top.
+ */
+@UriParams
+@Configurer
+public class SfStreamConfiguration implements Cloneable {
+
+    public static final String DEFAULT_LOGIN_URL = "https://login.salesforce.com";
+    public static final String SANDBOX_LOGIN_URL = "https://test.salesforce.com";
+    /** Summer '25: the first version in which Salesforce may send a server-side /meta/disconnect. */
+    public static final String DEFAULT_API_VERSION = "64.0";
+    public static final String NEW_EVENTS = "NEW_EVENTS";
+    public static final String ALL_EVENTS = "ALL_EVENTS";
+
+    @UriParam(label = "security", defaultValue = DEFAULT_LOGIN_URL,
+              description = "The Salesforce login URL: https://login.salesforce.com, https://test.salesforce.com or the org's My Domain URL. The OAuth token endpoint is {loginUrl}/services/oauth2/token.")
+    private String loginUrl;
+    @UriParam(label = "security", defaultValue = "false",
+              description = "Shortcut for loginUrl=https://test.salesforce.com; ignored when loginUrl is set.")
+    private boolean sandbox;
+    @UriParam(label = "security", secret = true, description = "The consumer key of the connected app.")
+    private String clientId;
+    @UriParam(label = "security", secret = true, description = "The consumer secret of the connected app.")
+    private String clientSecret;
+    @UriParam(label = "security", secret = true,
+              description = "The Salesforce user name for the OAuth username-password flow.")
+    private String username;
+    @UriParam(label = "security", secret = true,
+              description = "The password (followed by the security token unless the IP range is trusted) for the OAuth username-password flow.")
+    private String password;
+    @UriParam(label = "security", secret = true,
+              description = "A refresh token for the OAuth refresh-token flow. When set, it is used instead of username and password.")
+    private String refreshToken;
+    @UriParam(defaultValue = DEFAULT_API_VERSION,
+              description = "The Salesforce API version of the streaming endpoint {instance_url}/cometd/{apiVersion}.")
+    private String apiVersion = DEFAULT_API_VERSION;
+    @UriParam(defaultValue = NEW_EVENTS,
+              description = "Where a subscription starts: NEW_EVENTS (replayId -1, only events published after subscribing), ALL_EVENTS (replayId -2, every retained event, then new ones) or a numeric replayId (the events after that one).")
+    private String replay = NEW_EVENTS;
+    @UriParam(defaultValue = "100",
+              description = "The bound on events fetched from Salesforce but not yet processed by the route, per endpoint. A full endpoint stops taking events of its channel and resumes after the last one it took once half of them are processed; other channels of the session are not affected.")
+    private int maxPendingCount = 100;
+    @UriParam(label = "advanced",
+              description = "The Jackson ObjectMapper that turns event data into the body (MAP, JSON_NODE, POJO). Defaults to a plain ObjectMapper.")
+    private ObjectMapper objectMapper;
+    @UriParam(defaultValue = "MAP", description = "What the body holds: MAP, JSON_NODE, STRING or POJO.")
+    private BodyType bodyType = BodyType.MAP;
+    @UriParam(description = "The class events are bound to when bodyType=POJO: the sobject of PushTopic events, the payload of platform and change events, the data of generic events.")
+    private Class<?> unmarshalType;
+    @UriParam(label = "advanced", defaultValue = "1s", javaType = "java.time.Duration",
+              description = "The first delay before reconnecting after a transport error, doubled on every further failure (with jitter) up to maxReconnectDelay.")
+    private Duration timeToWaitBeforeConnectionRetry = Duration.ofSeconds(1);
+    @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
+              description = "The longest delay between two reconnection attempts.")
+    private Duration maxReconnectDelay = Duration.ofSeconds(30);
+
+    public String getLoginUrl() {
+        return loginUrl;
+    }
+
+    public void setLoginUrl(String loginUrl) {
+        this.loginUrl = loginUrl;
+    }
+
+    public boolean isSandbox() {
+        return sandbox;
+    }
+
+    public void setSandbox(boolean sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    public String getClientId() {
+        return clientId;
+    }
+
+    public void setClientId(String clientId) {
+        this.clientId = clientId;
+    }
+
+    public String getClientSecret() {
+        return clientSecret;
+    }
+
+    public void setClientSecret(String clientSecret) {
+        this.clientSecret = clientSecret;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
+    }
+
+    public String getPassword() {
+        return password;
+    }
+
+    public void setPassword(String password) {
+        this.password = password;
+    }
+
+    public String getRefreshToken() {
+        return refreshToken;
+    }
+
+    public void setRefreshToken(String refreshToken) {
+        this.refreshToken = refreshToken;
+    }
+
+    public String getApiVersion() {
+        return apiVersion;
+    }
+
+    public void setApiVersion(String apiVersion) {
+        this.apiVersion = apiVersion;
+    }
+
+    public String getReplay() {
+        return replay;
+    }
+
+    public void setReplay(String replay) {
+        this.replay = replay;
+    }
+
+    public int getMaxPendingCount() {
+        return maxPendingCount;
+    }
+
+    public void setMaxPendingCount(int maxPendingCount) {
+        this.maxPendingCount = maxPendingCount;
+    }
+
+    public ObjectMapper getObjectMapper() {
+        return objectMapper;
+    }
+
+    public void setObjectMapper(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
+    public BodyType getBodyType() {
+        return bodyType;
+    }
+
+    public void setBodyType(BodyType bodyType) {
+        this.bodyType = bodyType;
+    }
+
+    public Class<?> getUnmarshalType() {
+        return unmarshalType;
+    }
+
+    public void setUnmarshalType(Class<?> unmarshalType) {
+        this.unmarshalType = unmarshalType;
+    }
+
+    public Duration getTimeToWaitBeforeConnectionRetry() {
+        return timeToWaitBeforeConnectionRetry;
+    }
+
+    public void setTimeToWaitBeforeConnectionRetry(Duration timeToWaitBeforeConnectionRetry) {
+        this.timeToWaitBeforeConnectionRetry = timeToWaitBeforeConnectionRetry;
+    }
+
+    public Duration getMaxReconnectDelay() {
+        return maxReconnectDelay;
+    }
+
+    public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+        this.maxReconnectDelay = maxReconnectDelay;
+    }
+
+    /** The login URL in force: {@code loginUrl}, else the sandbox or production default. */
+    public String effectiveLoginUrl() {
+        if (loginUrl != null && !loginUrl.isBlank()) {
+            return loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
+        }
+        return sandbox ? SANDBOX_LOGIN_URL : DEFAULT_LOGIN_URL;
+    }
+
+    public SfStreamConfiguration copy() {
+        try {
+            // every field is immutable or shared on purpose (the ObjectMapper bean), so a shallow copy is enough
+            return (SfStreamConfiguration) clone();
+        } catch (CloneNotSupportedException e) {
+            throw new RuntimeCamelException(e);
+        }
+    }
+
+    /** Never shows credentials: this string may reach logs. */
+    @Override
+    public String toString() {
+        return "SfStreamConfiguration[loginUrl=" + effectiveLoginUrl() + ", apiVersion=" + apiVersion + ", replay="
+               + replay + ", maxPendingCount=" + maxPendingCount + ", bodyType=" + bodyType + "]";
+    }
+}

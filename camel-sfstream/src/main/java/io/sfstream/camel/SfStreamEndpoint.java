@@ -1,0 +1,126 @@
+package io.sfstream.camel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Category;
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
+import org.apache.camel.support.DefaultEndpoint;
+
+/**
+ * Consumes the events of one Salesforce streaming channel: PushTopic, generic, platform event or Change Data Capture.
+ */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "sfstream", title = "Salesforce Streaming", syntax = "sfstream:channel",
+             consumerOnly = true, category = { Category.CLOUD, Category.SAAS }, headersClass = SfStreamConstants.class)
+public class SfStreamEndpoint extends DefaultEndpoint {
+
+    /** Shared by every endpoint that sets no objectMapper: ObjectMapper is thread-safe once configured. */
+    private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
+
+    @UriPath(description = "The channel exactly as Salesforce names it: /topic/Name (a PushTopic; a filter query is"
+                           + " written percent-encoded, /topic/Name%3FField%3D'value'), /u/Name (generic streaming),"
+                           + " /event/Name__e or /event/Name__chn (platform events), /data/ChangeEvents or"
+                           + " /data/NameChangeEvent (Change Data Capture).")
+    @Metadata(required = true)
+    private String channel;
+    @UriParam
+    private SfStreamConfiguration configuration;
+
+    private final Channel parsedChannel;
+
+    public SfStreamEndpoint(String uri, SfStreamComponent component, Channel channel,
+                            SfStreamConfiguration configuration) {
+        super(uri, component);
+        this.parsedChannel = channel;
+        this.channel = channel.subscription();
+        this.configuration = configuration;
+    }
+
+    @Override
+    public SfStreamComponent getComponent() {
+        return (SfStreamComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        throw new UnsupportedOperationException(
+                "sfstream endpoints only consume events; publish platform events with Salesforce's REST API instead");
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        SfStreamConsumer consumer = new SfStreamConsumer(this, processor);
+        configureConsumer(consumer);
+        return consumer;
+    }
+
+    /** Checks the options together, so that a route fails at startup with a message naming what is wrong. */
+    void validate() {
+        LoginFlow.of(configuration);
+        initialReplayId();
+        if (configuration.getMaxPendingCount() < 1) {
+            throw new IllegalArgumentException(
+                    "Invalid maxPendingCount " + configuration.getMaxPendingCount() + ": it must be at least 1");
+        }
+        if (configuration.getApiVersion() == null || !configuration.getApiVersion().matches("\\d{2,3}\\.0")) {
+            throw new IllegalArgumentException("Invalid apiVersion '" + configuration.getApiVersion()
+                                               + "': expected a Salesforce API version such as "
+                                               + SfStreamConfiguration.DEFAULT_API_VERSION);
+        }
+        eventMapper();
+    }
+
+    /** The replayId a subscription starts from when no event of it was taken yet. */
+    long initialReplayId() {
+        String replay = configuration.getReplay() == null ? SfStreamConfiguration.NEW_EVENTS : configuration.getReplay().strip();
+        if (SfStreamConfiguration.NEW_EVENTS.equalsIgnoreCase(replay)) {
+            return -1;
+        }
+        if (SfStreamConfiguration.ALL_EVENTS.equalsIgnoreCase(replay)) {
+            return -2;
+        }
+        try {
+            long replayId = Long.parseLong(replay);
+            if (replayId >= -2) {
+                return replayId;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Invalid replay '" + replay + "': expected NEW_EVENTS, ALL_EVENTS or a numeric replayId");
+    }
+
+    EventMapper eventMapper() {
+        return new EventMapper(parsedChannel.kind(), configuration.getBodyType(), configuration.getUnmarshalType(),
+                objectMapper());
+    }
+
+    ObjectMapper objectMapper() {
+        return configuration.getObjectMapper() != null ? configuration.getObjectMapper() : DEFAULT_MAPPER;
+    }
+
+    Channel channel() {
+        return parsedChannel;
+    }
+
+    public String getChannel() {
+        return channel;
+    }
+
+    /** The channel is fixed by the endpoint path; the setter exists for the generated configurer. */
+    public void setChannel(String channel) {
+        this.channel = channel;
+    }
+
+    public SfStreamConfiguration getConfiguration() {
+        return configuration;
+    }
+
+    public void setConfiguration(SfStreamConfiguration configuration) {
+        this.configuration = configuration;
+    }
+}
