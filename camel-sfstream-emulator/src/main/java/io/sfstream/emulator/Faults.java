@@ -1,0 +1,109 @@
+package io.sfstream.emulator;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Fault injection. Every fault is one-shot or counted, and {@link #reset()} clears them all.
+ * "Bayeux requests" are the HTTP requests under {@code /cometd/...}; the token endpoint has its own fault.
+ */
+public final class Faults {
+
+    private final AtomicInteger failRequests = new AtomicInteger();
+    private volatile int failStatus = 500;
+    private final AtomicInteger htmlRequests = new AtomicInteger();
+    private volatile int htmlStatus = 503;
+    private final AtomicLong stallMillis = new AtomicLong();
+    private final AtomicInteger failSubscribes = new AtomicInteger();
+    private final AtomicReference<String> subscribeFailureReason = new AtomicReference<>("503::Server is too busy");
+    private final AtomicInteger failLogins = new AtomicInteger();
+    private volatile int loginStatus = 500;
+
+    Faults() {
+    }
+
+    /** The next {@code k} Bayeux requests answer {@code httpStatus} with a short plain-text body. */
+    public void failNextRequests(int k, int httpStatus) {
+        failStatus = httpStatus;
+        failRequests.set(k);
+    }
+
+    /** The next {@code k} Bayeux requests answer HTTP 503 with an HTML maintenance page. */
+    public void htmlNextRequests(int k) {
+        htmlNextRequests(k, 503);
+    }
+
+    /** The next {@code k} Bayeux requests answer {@code httpStatus} (e.g. 200 or 503) with an HTML page. */
+    public void htmlNextRequests(int k, int httpStatus) {
+        htmlStatus = httpStatus;
+        htmlRequests.set(k);
+    }
+
+    /** The next Bayeux request is stalled for {@code d} before it is processed (so its response comes late). */
+    public void stallResponses(Duration d) {
+        stallMillis.set(d.toMillis());
+    }
+
+    /**
+     * The next {@code k} {@code /meta/subscribe} messages fail with {@code error} and {@code ext.sfdc.failureReason}
+     * set to {@code failureReason}, e.g. {@code "503::Server is too busy"}.
+     */
+    public void failNextSubscribes(int k, String failureReason) {
+        subscribeFailureReason.set(failureReason);
+        failSubscribes.set(k);
+    }
+
+    /** The next {@code k} token endpoint requests answer {@code httpStatus}. */
+    public void failNextLogins(int k, int httpStatus) {
+        loginStatus = httpStatus;
+        failLogins.set(k);
+    }
+
+    /** Clears every pending fault. */
+    public void reset() {
+        failRequests.set(0);
+        htmlRequests.set(0);
+        stallMillis.set(0);
+        failSubscribes.set(0);
+        failLogins.set(0);
+    }
+
+    // ---- consumed by the emulator ----
+
+    /** @return the HTTP status to fail this request with, or 0 */
+    int takeRequestFailure() {
+        return take(failRequests) ? failStatus : 0;
+    }
+
+    /** @return the HTTP status of the HTML page to answer, or 0 */
+    int takeHtmlFailure() {
+        return take(htmlRequests) ? htmlStatus : 0;
+    }
+
+    long takeStall() {
+        return stallMillis.getAndSet(0);
+    }
+
+    /** @return the failure reason for this subscribe, or null */
+    String takeSubscribeFailure() {
+        return take(failSubscribes) ? subscribeFailureReason.get() : null;
+    }
+
+    int takeLoginFailure() {
+        return take(failLogins) ? loginStatus : 0;
+    }
+
+    private static boolean take(AtomicInteger counter) {
+        while (true) {
+            int n = counter.get();
+            if (n <= 0) {
+                return false;
+            }
+            if (counter.compareAndSet(n, n - 1)) {
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package io.sfstream.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything in front of CometD: the OAuth token endpoint, the minimal REST answers, the admin API, and for Bayeux
+ * requests the fault injection, the request size limit and the missing-token check.
+ */
+final class FrontHandler extends Handler.Wrapper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontHandler.class);
+    static final int MAX_BAYEUX_BODY = 32_768;
+    static final String MAINTENANCE_HTML = "<!DOCTYPE html><html><head><title>Down For Maintenance</title></head>"
+        + "<body><h1>Salesforce is down for maintenance</h1><p>The emulator injected this page.</p></body></html>";
+
+    private final SalesforceEmulator emulator;
+    private final ObjectMapper mapper;
+
+    FrontHandler(SalesforceEmulator emulator, ObjectMapper mapper, Handler cometd) {
+        super(cometd);
+        this.emulator = emulator;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        String path = Request.getPathInContext(request);
+        try {
+            if (path.startsWith("/cometd/")) {
+                return bayeux(request, response, callback);
+            }
+            if (path.equals("/services/oauth2/token")) {
+                return token(request, response, callback);
+            }
+            if (path.equals("/services/oauth2/revoke")) {
+                String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+                Map<String, String> form = parseForm(body);
+                Fields query = Request.extractQueryParameters(request);
+                String token = form.getOrDefault("token", query.getValue("token"));
+                emulator.tokens().revoke(token);
+                return send(response, callback, 200, "application/json", "{}");
+            }
+            if (path.startsWith("/services/data")) {
+                return rest(request, response, callback, path);
+            }
+            if (path.startsWith("/admin/")) {
+                return admin(request, response, callback, path);
+            }
+            if (path.startsWith("/id/")) {
+                Map<String, Object> id = new LinkedHashMap<>();
+                id.put("organization_id", emulator.tokens().orgId());
+                id.put("user_id", emulator.tokens().userId());
+                id.put("username", SalesforceEmulator.USERNAME);
+                return json(response, callback, 200, id);
+            }
+            return send(response, callback, 404, "application/json",
+                "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]");
+        } catch (IllegalArgumentException e) {
+            return json(response, callback, 400, Map.of("error", "bad_request", "error_description", e.getMessage()));
+        }
+    }
+
+    // ------------------------------------------------------------------ Bayeux
+
+    private boolean bayeux(Request request, Response response, Callback callback) throws Exception {
+        Faults faults = emulator.faults();
+        long stall = faults.takeStall();
+        if (stall > 0) {
+            LOG.info("Stalling {} for {} ms (fault injection)", Request.getPathInContext(request), stall);
+            Thread.sleep(stall);
+        }
+        int status = faults.takeRequestFailure();
+        if (status > 0) {
+            return send(response, callback, status, "text/plain", "Injected failure " + status);
+        }
+        int html = faults.takeHtmlFailure();
+        if (html > 0) {
+            return send(response, callback, html, "text/html;charset=utf-8", MAINTENANCE_HTML);
+        }
+        if (HttpMethod.OPTIONS.is(request.getMethod())) {
+            return super.handle(request, response, callback);
+        }
+        long length = request.getLength();
+        if (length > MAX_BAYEUX_BODY) {
+            return send(response, callback, 413, "text/plain", "Request Entity Too Large");
+        }
+        String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+        if (SalesforceBayeux.bearer(authorization) == null) {
+            return send(response, callback, 401, "application/json",
+                "[{\"error\":\"401::Request requires authentication\",\"successful\":false}]");
+        }
+        return super.handle(request, response, callback);
+    }
+
+    // ------------------------------------------------------------------ OAuth
+
+    private boolean token(Request request, Response response, Callback callback) throws Exception {
+        int fault = emulator.faults().takeLoginFailure();
+        if (fault > 0) {
+            return send(response, callback, fault, "text/plain", "Injected login failure " + fault);
+        }
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            return json(response, callback, 400, Map.of("error", "invalid_request", "error_description",
+                "must use HTTP POST"));
+        }
+        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        Map<String, String> form = parseForm(body);
+        Fields query = Request.extractQueryParameters(request);
+        for (Fields.Field f : query) {
+            form.putIfAbsent(f.getName(), f.getValue());
+        }
+        String grantType = form.get("grant_type");
+        if (grantType == null || !List.of("password", "refresh_token", "client_credentials", TokenService.JWT_GRANT)
+            .contains(grantType)) {
+            return json(response, callback, 400, Map.of("error", "unsupported_grant_type", "error_description",
+                "grant type not supported"));
+        }
+        Map<String, Object> granted = emulator.tokens().grant(form, emulator.baseUrl());
+        if (granted == null) {
+            return json(response, callback, 400, Map.of("error", "invalid_grant",
+                "error_description", "authentication failure"));
+        }
+        emulator.loginSucceeded();
+        return json(response, callback, 200, granted);
+    }
+
+    // ------------------------------------------------------------------ REST (minimal)
+
+    private boolean rest(Request request, Response response, Callback callback, String path) throws Exception {
+        String token = SalesforceBayeux.bearer(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        if (!emulator.tokens().isValid(token)) {
+            return send(response, callback, 401, "application/json",
+                "[{\"message\":\"Session expired or invalid\",\"errorCode\":\"INVALID_SESSION_ID\"}]");
+        }
+        String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        if (p.equals("/services/data")) {
+            List<Map<String, String>> versions = new java.util.ArrayList<>();
+            for (int v = 37; v <= 65; v++) {
+                versions.add(Map.of("label", "Emulated", "url", "/services/data/v" + v + ".0", "version", v + ".0"));
+            }
+            return json(response, callback, 200, versions);
+        }
+        if (p.matches("/services/data/v\\d+\\.\\d+")) {
+            String base = p;
+            return json(response, callback, 200, Map.of("sobjects", base + "/sobjects", "query", base + "/query",
+                "limits", base + "/limits"));
+        }
+        if (p.matches("/services/data/v\\d+\\.\\d+/query")) {
+            // PushTopic look-ups: answer "found, nothing to change" so clients do not try to create topics
+            String q = Request.extractQueryParameters(request).getValue("q");
+            LOG.debug("REST query {}", q);
+            return json(response, callback, 200, Map.of("totalSize", 0, "done", true, "records", List.of()));
+        }
+        return send(response, callback, 404, "application/json",
+            "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]");
+    }
+
+    // ------------------------------------------------------------------ admin API
+
+    private boolean admin(Request request, Response response, Callback callback, String path) throws Exception {
+        Fields q = Request.extractQueryParameters(request);
+        String body = Content.Source.asString(request, StandardCharsets.UTF_8);
+        String op = path.substring("/admin/".length());
+        switch (op) {
+            case "counters" -> {
+                return json(response, callback, 200, emulator.counters());
+            }
+            case "publish" -> {
+                String channel = require(q, "channel");
+                if (body != null && !body.isBlank()) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> fields = mapper.readValue(body, Map.class);
+                    long id = emulator.publish(channel, fields);
+                    return json(response, callback, 200, Map.of("channel", channel, "count", 1,
+                        "replayIds", List.of(id)));
+                }
+                int count = Integer.parseInt(q.getValue("count") == null ? "1" : q.getValue("count"));
+                int size = Integer.parseInt(q.getValue("payloadBytes") == null ? "0" : q.getValue("payloadBytes"));
+                List<Long> ids = emulator.publish(channel, count, size);
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("channel", channel);
+                out.put("count", ids.size());
+                out.put("firstReplayId", ids.isEmpty() ? null : ids.get(0));
+                out.put("lastReplayId", ids.isEmpty() ? null : ids.get(ids.size() - 1));
+                if (ids.size() <= 1000) {
+                    out.put("replayIds", ids);
+                }
+                return json(response, callback, 200, out);
+            }
+            case "channels" -> {
+                emulator.createChannel(require(q, "channel"));
+                return ok(response, callback);
+            }
+            case "replayIds" -> {
+                return json(response, callback, 200, emulator.replayIds(require(q, "channel")));
+            }
+            case "expireTokens" -> {
+                emulator.expireTokens();
+                return ok(response, callback);
+            }
+            case "dropSessions" -> {
+                emulator.dropAllSessions();
+                return ok(response, callback);
+            }
+            case "disconnect" -> {
+                emulator.sendServerDisconnect();
+                return ok(response, callback);
+            }
+            case "restart" -> {
+                emulator.restart();
+                return ok(response, callback);
+            }
+            case "faults/failNextRequests" -> {
+                emulator.faults().failNextRequests(intParam(q, "count", 1), intParam(q, "status", 500));
+                return ok(response, callback);
+            }
+            case "faults/htmlNextRequests" -> {
+                emulator.faults().htmlNextRequests(intParam(q, "count", 1), intParam(q, "status", 503));
+                return ok(response, callback);
+            }
+            case "faults/stall" -> {
+                emulator.faults().stallResponses(Duration.ofMillis(intParam(q, "millis", 1000)));
+                return ok(response, callback);
+            }
+            case "faults/failNextSubscribes" -> {
+                String reason = q.getValue("reason");
+                emulator.faults().failNextSubscribes(intParam(q, "count", 1),
+                    reason == null ? "503::Server is too busy" : reason);
+                return ok(response, callback);
+            }
+            case "faults/failNextLogins" -> {
+                emulator.faults().failNextLogins(intParam(q, "count", 1), intParam(q, "status", 500));
+                return ok(response, callback);
+            }
+            case "faults/reset" -> {
+                emulator.faults().reset();
+                return ok(response, callback);
+            }
+            default -> {
+                return json(response, callback, 404, Map.of("error", "unknown admin operation " + op));
+            }
+        }
+    }
+
+    private static String require(Fields q, String name) {
+        String v = q.getValue(name);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("missing query parameter " + name);
+        }
+        return v;
+    }
+
+    private static int intParam(Fields q, String name, int dflt) {
+        String v = q.getValue(name);
+        return v == null || v.isBlank() ? dflt : Integer.parseInt(v.trim());
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    static Map<String, String> parseForm(String body) {
+        Map<String, String> form = new LinkedHashMap<>();
+        if (body == null || body.isBlank()) {
+            return form;
+        }
+        for (String pair : body.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            form.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+        return form;
+    }
+
+    private boolean ok(Response response, Callback callback) throws Exception {
+        return send(response, callback, 200, "application/json", "{\"ok\":true}");
+    }
+
+    private boolean json(Response response, Callback callback, int status, Object body) throws Exception {
+        return send(response, callback, status, "application/json;charset=utf-8", mapper.writeValueAsString(body));
+    }
+
+    private static boolean send(Response response, Callback callback, int status, String contentType, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        Content.Sink.write(response, true, body, callback);
+        return true;
+    }
+}

@@ -1,0 +1,431 @@
+package io.sfstream.emulator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.cometd.bayeux.server.BayeuxServer;
+import org.cometd.bayeux.server.SecurityPolicy;
+import org.cometd.bayeux.server.ServerChannel;
+import org.cometd.bayeux.server.ServerMessage;
+import org.cometd.bayeux.server.ServerSession;
+import org.cometd.server.BayeuxServerImpl;
+import org.cometd.server.JacksonJSONContextServer;
+import org.cometd.server.http.jakarta.CometDServlet;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An emulator of Salesforce's streaming endpoint (OAuth token endpoint + CometD/Bayeux with the replay extension)
+ * running the real CometD server inside an embedded Jetty bound to 127.0.0.1.
+ *
+ * <pre>{@code
+ * try (SalesforceEmulator sf = SalesforceEmulator.builder().connectHold(Duration.ofMillis(300)).build().start()) {
+ *     sf.publish("/topic/Orders", 10, 200);
+ *     // login at sf.baseUrl() + "/services/oauth2/token", Bayeux at sf.cometdUrl("62.0")
+ * }
+ * }</pre>
+ *
+ * <p>PushTopic filter queries ({@code /topic/X?Name='a'}) are accepted but not applied: the subscriber receives
+ * every event of {@code /topic/X}.</p>
+ */
+public final class SalesforceEmulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SalesforceEmulator.class);
+
+    public static final String CLIENT_ID = "sfstream-client-id";
+    public static final String CLIENT_SECRET = "sfstream-client-secret";
+    public static final String USERNAME = "integration@example.com";
+    public static final String PASSWORD = "emulator-password";
+    public static final String REFRESH_TOKEN = "emulator-refresh-token";
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final Builder config;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Faults faults = new Faults();
+    private final TokenService tokens;
+    private final EventFactory events;
+    private final Map<String, EventLog> logs = new ConcurrentHashMap<>();
+    private final Set<String> createdChannels = ConcurrentHashMap.newKeySet();
+    private final AtomicLong logins = new AtomicLong();
+    private final ExecutorService pumpExecutor;
+    private SalesforceBayeux salesforce;
+    private Server server;
+    private volatile int port;
+
+    private SalesforceEmulator(Builder config) {
+        this.config = config;
+        String orgId = EventFactory.randomId("00D", 18);
+        String userId = EventFactory.randomId("005", 18);
+        this.tokens = new TokenService(mapper, orgId, userId, config.jwtPublicKey);
+        this.events = new EventFactory(mapper, userId);
+        int n = INSTANCES.incrementAndGet();
+        this.pumpExecutor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "sf-emulator-" + n + "-pump");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds 127.0.0.1 on the builder's port (0 = a free one) and starts serving. */
+    public synchronized SalesforceEmulator start() {
+        if (server != null) {
+            return this;
+        }
+        try {
+            salesforce = new SalesforceBayeux(this, pumpExecutor, config.maxEventsPerResponse);
+            BayeuxServerImpl bayeux = newBayeuxServer();
+            salesforce.attach(bayeux);
+
+            QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+            threads.setName("sf-emulator-" + INSTANCES.get());
+            threads.setDaemon(true);
+            Server s = new Server(threads);
+            ServerConnector connector = new ServerConnector(s);
+            connector.setHost("127.0.0.1");
+            connector.setPort(port != 0 ? port : config.port);
+            s.addConnector(connector);
+
+            ServletContextHandler context = new ServletContextHandler("/");
+            context.setAttribute(BayeuxServer.ATTRIBUTE, bayeux);
+            ServletHolder cometd = new ServletHolder("cometd", new CometDServlet());
+            cometd.setAsyncSupported(true);
+            cometd.setInitOrder(1);
+            context.addServlet(cometd, "/cometd/*");
+
+            s.setHandler(new FrontHandler(this, mapper, context));
+            s.start();
+            server = s;
+            port = connector.getLocalPort();
+            LOG.info("Salesforce emulator listening on {}", baseUrl());
+            return this;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start the Salesforce emulator", e);
+        }
+    }
+
+    private BayeuxServerImpl newBayeuxServer() {
+        BayeuxServerImpl bayeux = new BayeuxServerImpl();
+        Map<String, Object> options = new HashMap<>();
+        options.put(BayeuxServerImpl.TRANSPORTS_OPTION, "org.cometd.server.http.JSONHttpTransport");
+        options.put(BayeuxServerImpl.ALLOWED_TRANSPORTS_OPTION, "long-polling");
+        options.put("jsonContext", new JacksonJSONContextServer());
+        options.put("timeout", config.connectHold.toMillis());
+        options.put("interval", 0L);
+        options.put("maxInterval", config.sessionTimeout.toMillis());
+        options.put("metaConnectDeliverOnly", true);
+        options.put("maxSessionsPerBrowser", -1);
+        options.put("browserCookieName", SalesforceBayeux.COOKIE);
+        options.put(BayeuxServerImpl.SWEEP_PERIOD_OPTION,
+            Math.max(50L, Math.min(997L, config.sessionTimeout.toMillis() / 4)));
+        bayeux.setOptions(options);
+        bayeux.setSecurityPolicy(new SecurityPolicy() {
+            // authentication is checked per message by SalesforceBayeux; CometD's defaults deny everything
+            @Override
+            public boolean canHandshake(BayeuxServer server, ServerSession session, ServerMessage message) {
+                return true;
+            }
+
+            @Override
+            public boolean canCreate(BayeuxServer server, ServerSession session, String channelId,
+                                     ServerMessage message) {
+                return true;
+            }
+
+            @Override
+            public boolean canSubscribe(BayeuxServer server, ServerSession session, ServerChannel channel,
+                                        ServerMessage message) {
+                return true;
+            }
+
+            @Override
+            public boolean canPublish(BayeuxServer server, ServerSession session, ServerChannel channel,
+                                      ServerMessage message) {
+                return session != null && session.isLocalSession();
+            }
+        });
+        return bayeux;
+    }
+
+    /** Stops the server. */
+    @Override
+    public synchronized void close() {
+        Server s = server;
+        server = null;
+        if (s != null) {
+            try {
+                s.stop();
+            } catch (Exception e) {
+                LOG.warn("Error stopping the Salesforce emulator", e);
+            }
+        }
+        pumpExecutor.shutdownNow();
+        try {
+            pumpExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the login URL and the instance_url. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** {@code baseUrl() + "/cometd/" + apiVersion}. */
+    public String cometdUrl(String apiVersion) {
+        return baseUrl() + "/cometd/" + apiVersion;
+    }
+
+    /** {@code baseUrl() + "/services/oauth2/token"}. */
+    public String tokenUrl() {
+        return baseUrl() + "/services/oauth2/token";
+    }
+
+    /** Issues a valid access token without going through the token endpoint (not counted as a login). */
+    public String issueAccessToken() {
+        return tokens.issue();
+    }
+
+    public String orgId() {
+        return tokens.orgId();
+    }
+
+    public String userId() {
+        return tokens.userId();
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /**
+     * Publishes {@code count} events on {@code channel}, each padded to roughly {@code payloadBytes} bytes of JSON.
+     *
+     * @return the replayIds assigned, in order (increasing, not contiguous)
+     */
+    public List<Long> publish(String channel, int count, int payloadBytes) {
+        Channels.Kind kind = Channels.requireKind(channel);
+        createdChannels.add(channel);
+        EventLog log = log(channel);
+        List<Long> ids = new ArrayList<>(count);
+        int chunk = 1000;
+        for (int done = 0; done < count; done += chunk) {
+            int n = Math.min(chunk, count - done);
+            synchronized (log) {
+                long now = System.currentTimeMillis();
+                for (int i = 0; i < n; i++) {
+                    long id = log.nextId();
+                    log.append(id, now, events.data(channel, kind, id, now, Map.of(), payloadBytes));
+                    ids.add(id);
+                }
+            }
+            notifyPublished(channel);
+        }
+        return ids;
+    }
+
+    /** Publishes one event whose payload (or sobject) carries {@code fields}; returns its replayId. */
+    public long publish(String channel, Map<String, Object> fields) {
+        Channels.Kind kind = Channels.requireKind(channel);
+        createdChannels.add(channel);
+        EventLog log = log(channel);
+        long id;
+        synchronized (log) {
+            long now = System.currentTimeMillis();
+            id = log.nextId();
+            log.append(id, now, events.data(channel, kind, id, now, new java.util.LinkedHashMap<>(
+                Objects.requireNonNullElse(fields, Map.of())), 0));
+        }
+        notifyPublished(channel);
+        return id;
+    }
+
+    private void notifyPublished(String channel) {
+        SalesforceBayeux sf = salesforce;
+        if (sf != null) {
+            sf.published(channel);
+        }
+    }
+
+    /** Makes a channel exist when the emulator is built with {@code channelMustExist(true)}. */
+    public void createChannel(String channel) {
+        Channels.requireKind(channel);
+        createdChannels.add(channel);
+    }
+
+    /** The replayIds currently retained on {@code channel}, oldest first. */
+    public List<Long> replayIds(String channel) {
+        EventLog log = logs.get(channel);
+        return log == null ? List.of() : log.replayIds();
+    }
+
+    EventLog log(String channel) {
+        return logs.computeIfAbsent(channel, c -> new EventLog(c, config.retentionCount, config.retention.toMillis()));
+    }
+
+    boolean channelExists(String bareChannel) {
+        return !config.channelMustExist || createdChannels.contains(bareChannel);
+    }
+
+    // ------------------------------------------------------------------ state, counters, faults
+
+    public Counters counters() {
+        SalesforceBayeux sf = salesforce;
+        if (sf == null) {
+            return new Counters(logins.get(), 0, 0, Map.of(), 0);
+        }
+        return new Counters(logins.get(), sf.handshakes.get(), sf.liveSessions(),
+            Map.copyOf(sf.subscriptionsPerChannel()), sf.eventsDelivered.get());
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Drops every session (as a server restart would), keeps the event logs, keeps tokens valid. */
+    public void restart() {
+        LOG.info("Restart: dropping every Bayeux session, keeping event logs and tokens");
+        SalesforceBayeux sf = salesforce;
+        if (sf != null) {
+            sf.dropAllSessions();
+        }
+    }
+
+    /** Every issued access token becomes invalid: the next Bayeux request gets 401::Authentication invalid. */
+    public void expireTokens() {
+        tokens.expireAll();
+    }
+
+    /** Forgets every session: the next connect gets 403::Unknown client with advice handshake. */
+    public void dropAllSessions() {
+        SalesforceBayeux sf = salesforce;
+        if (sf != null) {
+            sf.dropAllSessions();
+        }
+    }
+
+    /** Pushes a /meta/disconnect to every live session and ends it (API 64.0+ behaviour). */
+    public void sendServerDisconnect() {
+        SalesforceBayeux sf = salesforce;
+        if (sf != null) {
+            sf.disconnectAll();
+        }
+    }
+
+    TokenService tokens() {
+        return tokens;
+    }
+
+    void loginSucceeded() {
+        logins.incrementAndGet();
+    }
+
+    Builder config() {
+        return config;
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    public static final class Builder {
+        private int port;
+        private Duration connectHold = Duration.ofSeconds(110);
+        private Duration sessionTimeout = Duration.ofSeconds(40);
+        private int retentionCount = 2_000_000;
+        private Duration retention = Duration.ofHours(24);
+        private int maxEventsPerResponse = 1000;
+        private PublicKey jwtPublicKey;
+        private boolean channelMustExist;
+
+        private Builder() {
+        }
+
+        /** The port to bind on 127.0.0.1; 0 (default) picks a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** How long a later /meta/connect is held when there are no events (default 110 s; the advice always says 110000). */
+        public Builder connectHold(Duration d) {
+            this.connectHold = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Sessions with no /meta/connect within this are dropped (default 40 s). */
+        public Builder sessionTimeout(Duration d) {
+            this.sessionTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Events retained per channel (default 2,000,000). */
+        public Builder retentionCount(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("retentionCount must be > 0");
+            }
+            this.retentionCount = n;
+            return this;
+        }
+
+        /** How long events are retained (default 24 h). */
+        public Builder retention(Duration age) {
+            this.retention = Objects.requireNonNull(age);
+            return this;
+        }
+
+        /** At most this many events are queued to a session per connect response (default 1000). */
+        public Builder maxEventsPerResponse(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("maxEventsPerResponse must be > 0");
+            }
+            this.maxEventsPerResponse = n;
+            return this;
+        }
+
+        /** The public key that JWT bearer assertions (RS256) are verified with; without one, JWT grants fail. */
+        public Builder jwtPublicKey(PublicKey key) {
+            this.jwtPublicKey = key;
+            return this;
+        }
+
+        /**
+         * When true, only channels made by {@link #createChannel(String)} or a publish exist, and subscribing to any
+         * other gets Salesforce's unknown channel 400. Default false: every well-formed channel exists.
+         */
+        public Builder channelMustExist(boolean b) {
+            this.channelMustExist = b;
+            return this;
+        }
+
+        public SalesforceEmulator build() {
+            return new SalesforceEmulator(this);
+        }
+
+        Duration connectHold() {
+            return connectHold;
+        }
+    }
+}
