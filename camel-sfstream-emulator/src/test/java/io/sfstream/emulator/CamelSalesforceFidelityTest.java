@@ -1,0 +1,111 @@
+package io.sfstream.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.salesforce.AuthenticationType;
+import org.apache.camel.component.salesforce.SalesforceComponent;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Fidelity: Apache Camel's own camel-salesforce streaming consumer, unchanged, consumes from the emulator.
+ */
+class CamelSalesforceFidelityTest {
+
+    @RegisterExtension
+    static EmulatorExtension SF = new EmulatorExtension(SalesforceEmulator.builder()
+        .connectHold(Duration.ofMillis(500)));
+
+    private CamelContext camel;
+
+    @AfterEach
+    void stopCamel() {
+        if (camel != null) {
+            camel.stop();
+        }
+    }
+
+    private List<Exchange> startRoute(String uri) throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        camel = new DefaultCamelContext();
+        SalesforceComponent component = new SalesforceComponent();
+        component.setLoginUrl(sf.baseUrl());
+        component.setClientId(SalesforceEmulator.CLIENT_ID);
+        component.setClientSecret(SalesforceEmulator.CLIENT_SECRET);
+        component.setUserName(SalesforceEmulator.USERNAME);
+        component.setPassword(SalesforceEmulator.PASSWORD);
+        component.setAuthenticationType(AuthenticationType.USERNAME_PASSWORD);
+        camel.addComponent("salesforce", component);
+        List<Exchange> received = new CopyOnWriteArrayList<>();
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri + "&apiVersion=62.0").routeId("fidelity").process(received::add);
+            }
+        });
+        camel.start();
+        return received;
+    }
+
+    private static Object replayIdOf(Exchange e) {
+        return e.getMessage().getHeader("CamelSalesforceReplayId");
+    }
+
+    @Test
+    void replayAllWithMinusTwoThenLive() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        List<Long> stored = sf.publish("/topic/FidelityAll", 25, 200);
+        List<Exchange> received = startRoute("salesforce:subscribe:FidelityAll?replayId=-2");
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 25);
+        List<Long> live = sf.publish("/topic/FidelityAll", 5, 200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 30);
+        List<Long> expected = new ArrayList<>(stored);
+        expected.addAll(live);
+        List<Long> got = new ArrayList<>();
+        for (Exchange e : received) {
+            got.add(((Number) replayIdOf(e)).longValue());
+        }
+        assertThat(got).containsExactlyElementsOf(expected);
+        Object body = received.get(0).getMessage().getBody();
+        assertThat(body).isInstanceOf(Map.class);
+        assertThat(((Map<?, ?>) body).keySet()).map(String::valueOf).contains("Id", "Name");
+        assertThat(sf.counters().subscriptions("/topic/FidelityAll")).isEqualTo(1);
+    }
+
+    @Test
+    void newEventsOnlyWithMinusOne() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        sf.publish("/topic/FidelityNew", 10, 100);
+        List<Exchange> received = startRoute("salesforce:subscribe:FidelityNew?replayId=-1");
+        await().atMost(Duration.ofSeconds(20))
+            .until(() -> sf.counters().subscriptions("/topic/FidelityNew") == 1);
+        List<Long> live = sf.publish("/topic/FidelityNew", 3, 100);
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 3);
+        List<Long> got = new ArrayList<>();
+        for (Exchange e : received) {
+            got.add(((Number) replayIdOf(e)).longValue());
+        }
+        assertThat(got).containsExactlyElementsOf(live);
+    }
+
+    @Test
+    void platformEventWithMinusTwo() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        sf.publish("/event/Fidelity__e", Map.of("Printer_Model__c", "XZO-5"));
+        List<Exchange> received = startRoute("salesforce:subscribe:event/Fidelity__e?replayId=-2");
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 1);
+        Object body = received.get(0).getMessage().getBody();
+        assertThat(String.valueOf(body)).contains("XZO-5");
+    }
+}
