@@ -72,7 +72,7 @@ final class FrontHandler extends Handler.Wrapper {
             return send(response, callback, 404, "application/json",
                 "[{\"errorCode\":\"NOT_FOUND\",\"message\":\"The requested resource does not exist\"}]");
         } catch (IllegalArgumentException e) {
-            return json(response, callback, 400, Map.of("error", "bad_request", "error_description", e.getMessage()));
+            return json(response, callback, 400, oauthError("bad_request", e.getMessage()));
         }
     }
 
@@ -116,8 +116,7 @@ final class FrontHandler extends Handler.Wrapper {
             return send(response, callback, fault, "text/plain", "Injected login failure " + fault);
         }
         if (!HttpMethod.POST.is(request.getMethod())) {
-            return json(response, callback, 400, Map.of("error", "invalid_request", "error_description",
-                "must use HTTP POST"));
+            return json(response, callback, 400, oauthError("invalid_request", "must use HTTP POST"));
         }
         String body = Content.Source.asString(request, StandardCharsets.UTF_8);
         Map<String, String> form = parseForm(body);
@@ -128,13 +127,11 @@ final class FrontHandler extends Handler.Wrapper {
         String grantType = form.get("grant_type");
         if (grantType == null || !List.of("password", "refresh_token", "client_credentials", TokenService.JWT_GRANT)
             .contains(grantType)) {
-            return json(response, callback, 400, Map.of("error", "unsupported_grant_type", "error_description",
-                "grant type not supported"));
+            return json(response, callback, 400, oauthError("unsupported_grant_type", "grant type not supported"));
         }
         Map<String, Object> granted = emulator.tokens().grant(form, emulator.baseUrl());
         if (granted == null) {
-            return json(response, callback, 400, Map.of("error", "invalid_grant",
-                "error_description", "authentication failure"));
+            return json(response, callback, 400, oauthError("invalid_grant", "authentication failure"));
         }
         emulator.loginSucceeded();
         return json(response, callback, 200, granted);
@@ -272,6 +269,14 @@ final class FrontHandler extends Handler.Wrapper {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /** Salesforce's OAuth error body, keys in Salesforce's order. */
+    static Map<String, String> oauthError(String error, String description) {
+        Map<String, String> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("error_description", description);
+        return body;
+    }
 
     static Map<String, String> parseForm(String body) {
         Map<String, String> form = new LinkedHashMap<>();

@@ -167,8 +167,9 @@ final class SalesforceBayeux implements BayeuxServer.Extension, BayeuxServer.Ses
                     batch.add(m);
                 }
                 long last = entries.get(entries.size() - 1).replayId();
-                // only if still subscribed (an unsubscribe may have raced with this pump)
-                state.cursors.computeIfPresent(cursor.getKey(), (k, v) -> last);
+                // only if the cursor is still the one read above: an unsubscribe, or a resubscribe with another
+                // replayId, may have raced with this pump, and must not be overwritten by this older position
+                state.cursors.replace(cursor.getKey(), cursor.getValue(), last);
                 budget -= entries.size();
             }
             state.queued.addAndGet(batch.size());

@@ -136,6 +136,8 @@ public final class SalesforceEmulator implements AutoCloseable {
         options.put("maxInterval", config.sessionTimeout.toMillis());
         options.put("metaConnectDeliverOnly", true);
         options.put("maxSessionsPerBrowser", -1);
+        // find sessions by clientId; SalesforceBayeux then checks the BAYEUX_BROWSER cookie with Salesforce's error
+        options.put("trustClientSession", true);
         options.put("browserCookieName", SalesforceBayeux.COOKIE);
         options.put(BayeuxServerImpl.SWEEP_PERIOD_OPTION,
             Math.max(50L, Math.min(997L, config.sessionTimeout.toMillis() / 4)));
