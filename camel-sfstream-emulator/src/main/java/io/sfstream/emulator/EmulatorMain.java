@@ -12,6 +12,28 @@ public final class EmulatorMain {
     }
 
     public static void main(String[] args) throws Exception {
+        SalesforceEmulator emulator;
+        try {
+            emulator = run(args, System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (emulator == null) {
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "sf-emulator-shutdown"));
+        Thread.currentThread().join();
+    }
+
+    /**
+     * Parses the options, starts the emulator and prints its URL and the default credentials.
+     *
+     * @return the running emulator, or null when only the usage was asked for
+     * @throws IllegalArgumentException on an unknown option or a missing value
+     */
+    static SalesforceEmulator run(String[] args, java.io.PrintStream out) {
         SalesforceEmulator.Builder builder = SalesforceEmulator.builder();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -23,37 +45,32 @@ public final class EmulatorMain {
                 case "--max-events-per-response" -> builder.maxEventsPerResponse(Integer.parseInt(value(args, ++i, a)));
                 case "--channel-must-exist" -> builder.channelMustExist(true);
                 case "-h", "--help" -> {
-                    System.out.println("Usage: java -jar camel-sfstream-emulator.jar [--port N] [--hold-ms MS]"
+                    out.println("Usage: java -jar camel-sfstream-emulator.jar [--port N] [--hold-ms MS]"
                         + " [--session-timeout-ms MS] [--max-events-per-response N] [--channel-must-exist]");
-                    return;
+                    return null;
                 }
-                default -> {
-                    System.err.println("Unknown option " + a + " (try --help)");
-                    System.exit(2);
-                }
+                default -> throw new IllegalArgumentException("Unknown option " + a + " (try --help)");
             }
         }
         SalesforceEmulator emulator = builder.build().start();
-        Runtime.getRuntime().addShutdownHook(new Thread(emulator::close, "sf-emulator-shutdown"));
-        System.out.println("Salesforce emulator listening on " + emulator.baseUrl());
-        System.out.println("  login URL / instance_url : " + emulator.baseUrl());
-        System.out.println("  token endpoint           : " + emulator.tokenUrl());
-        System.out.println("  Bayeux endpoint          : " + emulator.cometdUrl("62.0"));
-        System.out.println("  client id                : " + SalesforceEmulator.CLIENT_ID);
-        System.out.println("  client secret            : " + SalesforceEmulator.CLIENT_SECRET);
-        System.out.println("  username                 : " + SalesforceEmulator.USERNAME);
-        System.out.println("  password                 : " + SalesforceEmulator.PASSWORD);
-        System.out.println("  refresh token            : " + SalesforceEmulator.REFRESH_TOKEN);
-        System.out.println("  admin API                : " + emulator.baseUrl() + "/admin/counters, "
+        out.println("Salesforce emulator listening on " + emulator.baseUrl());
+        out.println("  login URL / instance_url : " + emulator.baseUrl());
+        out.println("  token endpoint           : " + emulator.tokenUrl());
+        out.println("  Bayeux endpoint          : " + emulator.cometdUrl("62.0"));
+        out.println("  client id                : " + SalesforceEmulator.CLIENT_ID);
+        out.println("  client secret            : " + SalesforceEmulator.CLIENT_SECRET);
+        out.println("  username                 : " + SalesforceEmulator.USERNAME);
+        out.println("  password                 : " + SalesforceEmulator.PASSWORD);
+        out.println("  refresh token            : " + SalesforceEmulator.REFRESH_TOKEN);
+        out.println("  admin API                : " + emulator.baseUrl() + "/admin/counters, "
             + "POST /admin/publish?channel=/topic/X&count=10&payloadBytes=200, ...");
-        System.out.flush();
-        Thread.currentThread().join();
+        out.flush();
+        return emulator;
     }
 
     private static String value(String[] args, int i, String option) {
         if (i >= args.length) {
-            System.err.println("Missing value for " + option);
-            System.exit(2);
+            throw new IllegalArgumentException("Missing value for " + option);
         }
         return args[i];
     }
