@@ -16,7 +16,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallback {
 
-    private final SalesforceEmulator emulator;
+    private final SalesforceEmulator.Builder builder;
+    // volatile: built in beforeAll, read by test threads; a fresh emulator per test class, even when a base class
+    // holds the extension, so no class sees another's sessions, faults or events
+    private volatile SalesforceEmulator emulator;
 
     /** An emulator with default settings but connects held only 300 ms, so tests stay fast. */
     public EmulatorExtension() {
@@ -24,20 +27,27 @@ public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     public EmulatorExtension(SalesforceEmulator.Builder builder) {
-        this.emulator = builder.build();
+        this.builder = builder;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        emulator.start();
+        emulator = builder.build().start();
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        emulator.close();
+        SalesforceEmulator running = emulator;
+        if (running != null) {
+            running.close();
+        }
     }
 
     public SalesforceEmulator emulator() {
-        return emulator;
+        SalesforceEmulator running = emulator;
+        if (running == null) {
+            throw new IllegalStateException("The emulator starts in beforeAll: register the extension on a static field");
+        }
+        return running;
     }
 }

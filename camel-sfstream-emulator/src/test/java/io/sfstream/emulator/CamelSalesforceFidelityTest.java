@@ -108,4 +108,47 @@ class CamelSalesforceFidelityTest {
         Object body = received.get(0).getMessage().getBody();
         assertThat(String.valueOf(body)).contains("XZO-5");
     }
+
+    @Test
+    void recoversAfterSessionsAreDropped() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        List<Exchange> received = startRoute("salesforce:subscribe:FidelityDrop?replayId=-1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> sf.counters().subscriptions("/topic/FidelityDrop") == 1);
+        List<Long> before = sf.publish("/topic/FidelityDrop", 2, 100);
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 2);
+        long handshakes = sf.counters().handshakes();
+        sf.dropAllSessions();
+        // camel-salesforce gets 403::Unknown client, handshakes again and resubscribes
+        await().atMost(Duration.ofSeconds(30)).until(() -> sf.counters().handshakes() > handshakes
+            && sf.counters().subscriptions("/topic/FidelityDrop") == 1);
+        List<Long> after = sf.publish("/topic/FidelityDrop", 2, 100);
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 4);
+        List<Long> got = new ArrayList<>();
+        for (Exchange e : received) {
+            got.add(((Number) replayIdOf(e)).longValue());
+        }
+        assertThat(got).containsSequence(before).contains(after.toArray(new Long[0]));
+    }
+
+    @Test
+    void reauthenticatesAfterTokensExpire() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        List<Exchange> received = startRoute("salesforce:subscribe:FidelityAuth?replayId=-1");
+        await().atMost(Duration.ofSeconds(20)).until(() -> sf.counters().subscriptions("/topic/FidelityAuth") == 1);
+        long logins = sf.counters().logins();
+        long handshakes = sf.counters().handshakes();
+        sf.expireTokens();
+        // the held connect comes back, the next connect gets 401::Authentication invalid: camel logs in again,
+        // handshakes and resubscribes (the old session stays until it expires, like on Salesforce)
+        await().atMost(Duration.ofSeconds(30)).until(() -> sf.counters().logins() > logins
+            && sf.counters().handshakes() > handshakes
+            && sf.counters().subscriptions("/topic/FidelityAuth") == 2);
+        List<Long> after = sf.publish("/topic/FidelityAuth", 2, 100);
+        await().atMost(Duration.ofSeconds(20)).until(() -> received.size() >= 2);
+        List<Long> got = new ArrayList<>();
+        for (Exchange e : received) {
+            got.add(((Number) replayIdOf(e)).longValue());
+        }
+        assertThat(got).containsAll(after);
+    }
 }
