@@ -150,7 +150,8 @@ final class SalesforceBayeux implements BayeuxServer.Extension, BayeuxServer.Ses
         }
         List<ServerMessage.Mutable> batch = new ArrayList<>();
         synchronized (state) {
-            int budget = maxEventsPerResponse - state.queued.get();
+            // what is really queued for the session, so the budget cannot drift from a missed dequeue callback
+            int budget = maxEventsPerResponse - state.session.getQueue().size();
             for (Map.Entry<String, Long> cursor : state.cursors.entrySet()) {
                 if (budget <= 0) {
                     break;
@@ -226,6 +227,11 @@ final class SalesforceBayeux implements BayeuxServer.Extension, BayeuxServer.Ses
         }
         if (Channel.META_SUBSCRIBE.equals(channel)) {
             return subscribing(session, message, reply);
+        }
+        if (Channel.META_CONNECT.equals(channel) && session.getAttribute(STATE) instanceof SessionState state
+                && !state.cursors.isEmpty()) {
+            // every connect is a chance to move a backlog on: delivery never depends on a dequeue callback alone
+            pumpExecutor.execute(() -> pump(state));
         }
         return true;
     }
@@ -395,7 +401,8 @@ final class SalesforceBayeux implements BayeuxServer.Extension, BayeuxServer.Ses
         if (cursor == null || state == null) {
             return;
         }
-        state.cursors.put(bare, cursor);
+        // a repeated subscribe of a channel this session already has keeps its cursor: no second replay
+        state.cursors.putIfAbsent(bare, cursor);
         pumpExecutor.execute(() -> pump(state));
     }
 

@@ -205,4 +205,17 @@ class ReplayTest {
         assertThat(ids(a.collect(5, Duration.ofSeconds(10)))).containsExactlyElementsOf(live);
         assertThat(ids(b.collect(5, Duration.ofSeconds(10)))).containsExactlyElementsOf(live);
     }
+
+    @Test
+    void repeatedSubscribeOfTheSameChannelDoesNotReplayTwice() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        List<Long> stored = sf.publish("/topic/Twice", 5, 0);
+        BayeuxTestClient c = new BayeuxTestClient(sf).open();
+        assertThat(c.subscribe("/topic/Twice", -2).path("successful").asBoolean()).isTrue();
+        assertThat(c.subscribe("/topic/Twice", -2).path("successful").asBoolean()).isTrue();
+        assertThat(sf.counters().subscriptions("/topic/Twice")).isEqualTo(1);
+        List<JsonNode> got = c.collect(5, Duration.ofSeconds(10));
+        got.addAll(BayeuxTestClient.events(c.connect()));
+        assertThat(ids(got)).containsExactlyElementsOf(stored);
+    }
 }
