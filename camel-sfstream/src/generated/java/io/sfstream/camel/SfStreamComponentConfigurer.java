@@ -34,6 +34,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiVersion": getOrCreateConfiguration(target).setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
+        case "batchtimeout":
+        case "batchTimeout": getOrCreateConfiguration(target).setBatchTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "bodytype":
         case "bodyType": getOrCreateConfiguration(target).setBodyType(property(camelContext, io.sfstream.camel.BodyType.class, value)); return true;
         case "bridgeerrorhandler":
@@ -43,8 +45,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": getOrCreateConfiguration(target).setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.sfstream.camel.SfStreamConfiguration.class, value)); return true;
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": getOrCreateConfiguration(target).setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
         case "loginurl":
         case "loginUrl": getOrCreateConfiguration(target).setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxbatchsize":
+        case "maxBatchSize": getOrCreateConfiguration(target).setMaxBatchSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": getOrCreateConfiguration(target).setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
@@ -55,7 +61,17 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "refreshtoken":
         case "refreshToken": getOrCreateConfiguration(target).setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": getOrCreateConfiguration(target).setReplay(property(camelContext, java.lang.String.class, value)); return true;
+        case "replaycommit":
+        case "replayCommit": getOrCreateConfiguration(target).setReplayCommit(property(camelContext, io.sfstream.camel.ReplayCommit.class, value)); return true;
+        case "replaycommitinterval":
+        case "replayCommitInterval": getOrCreateConfiguration(target).setReplayCommitInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "replayfallback":
+        case "replayFallback": getOrCreateConfiguration(target).setReplayFallback(property(camelContext, io.sfstream.camel.ReplayFallback.class, value)); return true;
+        case "replaystore":
+        case "replayStore": getOrCreateConfiguration(target).setReplayStore(property(camelContext, java.lang.Object.class, value)); return true;
         case "sandbox": getOrCreateConfiguration(target).setSandbox(property(camelContext, boolean.class, value)); return true;
+        case "subscriptionname":
+        case "subscriptionName": getOrCreateConfiguration(target).setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": getOrCreateConfiguration(target).setTimeToWaitBeforeConnectionRetry(property(camelContext, java.time.Duration.class, value)); return true;
         case "unmarshaltype":
@@ -72,6 +88,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiVersion": return java.lang.String.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
+        case "batchtimeout":
+        case "batchTimeout": return java.time.Duration.class;
         case "bodytype":
         case "bodyType": return io.sfstream.camel.BodyType.class;
         case "bridgeerrorhandler":
@@ -81,8 +99,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
         case "configuration": return io.sfstream.camel.SfStreamConfiguration.class;
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": return boolean.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
+        case "maxbatchsize":
+        case "maxBatchSize": return int.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
@@ -93,7 +115,17 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
+        case "replaycommit":
+        case "replayCommit": return io.sfstream.camel.ReplayCommit.class;
+        case "replaycommitinterval":
+        case "replayCommitInterval": return java.time.Duration.class;
+        case "replayfallback":
+        case "replayFallback": return io.sfstream.camel.ReplayFallback.class;
+        case "replaystore":
+        case "replayStore": return java.lang.Object.class;
         case "sandbox": return boolean.class;
+        case "subscriptionname":
+        case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return java.time.Duration.class;
         case "unmarshaltype":
@@ -111,6 +143,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "apiVersion": return getOrCreateConfiguration(target).getApiVersion();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
+        case "batchtimeout":
+        case "batchTimeout": return getOrCreateConfiguration(target).getBatchTimeout();
         case "bodytype":
         case "bodyType": return getOrCreateConfiguration(target).getBodyType();
         case "bridgeerrorhandler":
@@ -120,8 +154,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return getOrCreateConfiguration(target).getClientSecret();
         case "configuration": return target.getConfiguration();
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": return getOrCreateConfiguration(target).isIgnoreSubscriberErrors();
         case "loginurl":
         case "loginUrl": return getOrCreateConfiguration(target).getLoginUrl();
+        case "maxbatchsize":
+        case "maxBatchSize": return getOrCreateConfiguration(target).getMaxBatchSize();
         case "maxpendingcount":
         case "maxPendingCount": return getOrCreateConfiguration(target).getMaxPendingCount();
         case "maxreconnectdelay":
@@ -132,7 +170,17 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "refreshtoken":
         case "refreshToken": return getOrCreateConfiguration(target).getRefreshToken();
         case "replay": return getOrCreateConfiguration(target).getReplay();
+        case "replaycommit":
+        case "replayCommit": return getOrCreateConfiguration(target).getReplayCommit();
+        case "replaycommitinterval":
+        case "replayCommitInterval": return getOrCreateConfiguration(target).getReplayCommitInterval();
+        case "replayfallback":
+        case "replayFallback": return getOrCreateConfiguration(target).getReplayFallback();
+        case "replaystore":
+        case "replayStore": return getOrCreateConfiguration(target).getReplayStore();
         case "sandbox": return getOrCreateConfiguration(target).isSandbox();
+        case "subscriptionname":
+        case "subscriptionName": return getOrCreateConfiguration(target).getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return getOrCreateConfiguration(target).getTimeToWaitBeforeConnectionRetry();
         case "unmarshaltype":

@@ -25,14 +25,20 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "apiversion":
         case "apiVersion": target.setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
+        case "batchtimeout":
+        case "batchTimeout": target.setBatchTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "bodytype":
         case "bodyType": target.setBodyType(property(camelContext, io.sfstream.camel.BodyType.class, value)); return true;
         case "clientid":
         case "clientId": target.setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": target.setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
         case "loginurl":
         case "loginUrl": target.setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxbatchsize":
+        case "maxBatchSize": target.setMaxBatchSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": target.setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
@@ -43,7 +49,17 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "refreshtoken":
         case "refreshToken": target.setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.setReplay(property(camelContext, java.lang.String.class, value)); return true;
+        case "replaycommit":
+        case "replayCommit": target.setReplayCommit(property(camelContext, io.sfstream.camel.ReplayCommit.class, value)); return true;
+        case "replaycommitinterval":
+        case "replayCommitInterval": target.setReplayCommitInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "replayfallback":
+        case "replayFallback": target.setReplayFallback(property(camelContext, io.sfstream.camel.ReplayFallback.class, value)); return true;
+        case "replaystore":
+        case "replayStore": target.setReplayStore(property(camelContext, java.lang.Object.class, value)); return true;
         case "sandbox": target.setSandbox(property(camelContext, boolean.class, value)); return true;
+        case "subscriptionname":
+        case "subscriptionName": target.setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": target.setTimeToWaitBeforeConnectionRetry(property(camelContext, java.time.Duration.class, value)); return true;
         case "unmarshaltype":
@@ -58,14 +74,20 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
+        case "batchtimeout":
+        case "batchTimeout": return java.time.Duration.class;
         case "bodytype":
         case "bodyType": return io.sfstream.camel.BodyType.class;
         case "clientid":
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": return boolean.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
+        case "maxbatchsize":
+        case "maxBatchSize": return int.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
@@ -76,7 +98,17 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
+        case "replaycommit":
+        case "replayCommit": return io.sfstream.camel.ReplayCommit.class;
+        case "replaycommitinterval":
+        case "replayCommitInterval": return java.time.Duration.class;
+        case "replayfallback":
+        case "replayFallback": return io.sfstream.camel.ReplayFallback.class;
+        case "replaystore":
+        case "replayStore": return java.lang.Object.class;
         case "sandbox": return boolean.class;
+        case "subscriptionname":
+        case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return java.time.Duration.class;
         case "unmarshaltype":
@@ -92,14 +124,20 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "apiversion":
         case "apiVersion": return target.getApiVersion();
+        case "batchtimeout":
+        case "batchTimeout": return target.getBatchTimeout();
         case "bodytype":
         case "bodyType": return target.getBodyType();
         case "clientid":
         case "clientId": return target.getClientId();
         case "clientsecret":
         case "clientSecret": return target.getClientSecret();
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": return target.isIgnoreSubscriberErrors();
         case "loginurl":
         case "loginUrl": return target.getLoginUrl();
+        case "maxbatchsize":
+        case "maxBatchSize": return target.getMaxBatchSize();
         case "maxpendingcount":
         case "maxPendingCount": return target.getMaxPendingCount();
         case "maxreconnectdelay":
@@ -110,7 +148,17 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "refreshtoken":
         case "refreshToken": return target.getRefreshToken();
         case "replay": return target.getReplay();
+        case "replaycommit":
+        case "replayCommit": return target.getReplayCommit();
+        case "replaycommitinterval":
+        case "replayCommitInterval": return target.getReplayCommitInterval();
+        case "replayfallback":
+        case "replayFallback": return target.getReplayFallback();
+        case "replaystore":
+        case "replayStore": return target.getReplayStore();
         case "sandbox": return target.isSandbox();
+        case "subscriptionname":
+        case "subscriptionName": return target.getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return target.getTimeToWaitBeforeConnectionRetry();
         case "unmarshaltype":

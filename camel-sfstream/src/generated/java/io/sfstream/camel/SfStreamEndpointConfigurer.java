@@ -25,6 +25,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "apiversion":
         case "apiVersion": target.getConfiguration().setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
+        case "batchtimeout":
+        case "batchTimeout": target.getConfiguration().setBatchTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "bodytype":
         case "bodyType": target.getConfiguration().setBodyType(property(camelContext, io.sfstream.camel.BodyType.class, value)); return true;
         case "bridgeerrorhandler":
@@ -37,8 +39,12 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": target.getConfiguration().setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
         case "loginurl":
         case "loginUrl": target.getConfiguration().setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "maxbatchsize":
+        case "maxBatchSize": target.getConfiguration().setMaxBatchSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": target.getConfiguration().setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
@@ -49,7 +55,17 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "refreshtoken":
         case "refreshToken": target.getConfiguration().setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.getConfiguration().setReplay(property(camelContext, java.lang.String.class, value)); return true;
+        case "replaycommit":
+        case "replayCommit": target.getConfiguration().setReplayCommit(property(camelContext, io.sfstream.camel.ReplayCommit.class, value)); return true;
+        case "replaycommitinterval":
+        case "replayCommitInterval": target.getConfiguration().setReplayCommitInterval(property(camelContext, java.time.Duration.class, value)); return true;
+        case "replayfallback":
+        case "replayFallback": target.getConfiguration().setReplayFallback(property(camelContext, io.sfstream.camel.ReplayFallback.class, value)); return true;
+        case "replaystore":
+        case "replayStore": target.getConfiguration().setReplayStore(property(camelContext, java.lang.Object.class, value)); return true;
         case "sandbox": target.getConfiguration().setSandbox(property(camelContext, boolean.class, value)); return true;
+        case "subscriptionname":
+        case "subscriptionName": target.getConfiguration().setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": target.getConfiguration().setTimeToWaitBeforeConnectionRetry(property(camelContext, java.time.Duration.class, value)); return true;
         case "unmarshaltype":
@@ -64,6 +80,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
+        case "batchtimeout":
+        case "batchTimeout": return java.time.Duration.class;
         case "bodytype":
         case "bodyType": return io.sfstream.camel.BodyType.class;
         case "bridgeerrorhandler":
@@ -76,8 +94,12 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": return boolean.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
+        case "maxbatchsize":
+        case "maxBatchSize": return int.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
@@ -88,7 +110,17 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
+        case "replaycommit":
+        case "replayCommit": return io.sfstream.camel.ReplayCommit.class;
+        case "replaycommitinterval":
+        case "replayCommitInterval": return java.time.Duration.class;
+        case "replayfallback":
+        case "replayFallback": return io.sfstream.camel.ReplayFallback.class;
+        case "replaystore":
+        case "replayStore": return java.lang.Object.class;
         case "sandbox": return boolean.class;
+        case "subscriptionname":
+        case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return java.time.Duration.class;
         case "unmarshaltype":
@@ -104,6 +136,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "apiversion":
         case "apiVersion": return target.getConfiguration().getApiVersion();
+        case "batchtimeout":
+        case "batchTimeout": return target.getConfiguration().getBatchTimeout();
         case "bodytype":
         case "bodyType": return target.getConfiguration().getBodyType();
         case "bridgeerrorhandler":
@@ -116,8 +150,12 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "ignoresubscribererrors":
+        case "ignoreSubscriberErrors": return target.getConfiguration().isIgnoreSubscriberErrors();
         case "loginurl":
         case "loginUrl": return target.getConfiguration().getLoginUrl();
+        case "maxbatchsize":
+        case "maxBatchSize": return target.getConfiguration().getMaxBatchSize();
         case "maxpendingcount":
         case "maxPendingCount": return target.getConfiguration().getMaxPendingCount();
         case "maxreconnectdelay":
@@ -128,7 +166,17 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "refreshtoken":
         case "refreshToken": return target.getConfiguration().getRefreshToken();
         case "replay": return target.getConfiguration().getReplay();
+        case "replaycommit":
+        case "replayCommit": return target.getConfiguration().getReplayCommit();
+        case "replaycommitinterval":
+        case "replayCommitInterval": return target.getConfiguration().getReplayCommitInterval();
+        case "replayfallback":
+        case "replayFallback": return target.getConfiguration().getReplayFallback();
+        case "replaystore":
+        case "replayStore": return target.getConfiguration().getReplayStore();
         case "sandbox": return target.getConfiguration().isSandbox();
+        case "subscriptionname":
+        case "subscriptionName": return target.getConfiguration().getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return target.getConfiguration().getTimeToWaitBeforeConnectionRetry();
         case "unmarshaltype":

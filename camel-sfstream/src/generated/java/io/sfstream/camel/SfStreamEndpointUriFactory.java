@@ -23,8 +23,9 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(19);
+        Set<String> props = new HashSet<>(27);
         props.add("apiVersion");
+        props.add("batchTimeout");
         props.add("bodyType");
         props.add("bridgeErrorHandler");
         props.add("channel");
@@ -32,14 +33,21 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("clientSecret");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("ignoreSubscriberErrors");
         props.add("loginUrl");
+        props.add("maxBatchSize");
         props.add("maxPendingCount");
         props.add("maxReconnectDelay");
         props.add("objectMapper");
         props.add("password");
         props.add("refreshToken");
         props.add("replay");
+        props.add("replayCommit");
+        props.add("replayCommitInterval");
+        props.add("replayFallback");
+        props.add("replayStore");
         props.add("sandbox");
+        props.add("subscriptionName");
         props.add("timeToWaitBeforeConnectionRetry");
         props.add("unmarshalType");
         props.add("username");

@@ -48,6 +48,8 @@ final class BayeuxSession {
     private static final Duration CONNECT_TIMEOUT_MARGIN = Duration.ofSeconds(30);
     private static final long DEFAULT_ADVICE_TIMEOUT_MS = 110_000;
     private static final Duration DISCONNECT_WAIT = Duration.ofSeconds(2);
+    /** Salesforce drops a client without a connect within 40 s of a response; stay well inside that. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
 
     enum State {
         IDLE,
@@ -64,9 +66,6 @@ final class BayeuxSession {
         PENDING,
         SUBSCRIBING,
         SUBSCRIBED,
-        /** The listener was full: unsubscribing, to resubscribe after the last event taken. */
-        PAUSING,
-        PAUSED,
         /** Salesforce refused the channel for good (unknown channel, invalid replayId). */
         FAILED
     }
@@ -74,16 +73,20 @@ final class BayeuxSession {
     private static final class Subscription {
         final SessionListener listener;
         Status status = Status.PENDING;
-        boolean resumeRequested;
         /** The replayId of the last event the listener took in this session object's life, or null. */
         Long lastTaken;
+        /** Set when Salesforce rejected the stored marker: where to start until an event was taken. */
+        Long fallback;
 
         Subscription(SessionListener listener) {
             this.listener = listener;
         }
 
         long replayFrom() {
-            return lastTaken != null ? lastTaken : listener.initialReplayId();
+            if (lastTaken != null) {
+                return lastTaken;
+            }
+            return fallback != null ? fallback : listener.initialReplayId();
         }
     }
 
@@ -107,6 +110,8 @@ final class BayeuxSession {
     private int generation;
     private long messageId;
     private boolean connectOutstanding;
+    /** A full listener holds the next connect back (flow control); see {@link #connectWhenRoom}. */
+    private boolean heldBack;
     private boolean firstConnect;
     private long adviceIntervalMs;
     private long adviceTimeoutMs = DEFAULT_ADVICE_TIMEOUT_MS;
@@ -165,20 +170,13 @@ final class BayeuxSession {
         });
     }
 
-    /** The listener has room again: resubscribe its channel after the last event it took. */
+    /** A listener that was full has room again: fetch more if the session was holding back for it. */
     void resume(SessionListener listener) {
         onSessionThread(() -> {
-            Subscription subscription = subscriptions.get(listener.channel().subscription());
-            if (subscription == null || subscription.listener != listener) {
-                return;
-            }
-            if (subscription.status == Status.PAUSING) {
-                subscription.resumeRequested = true;
-            } else if (subscription.status == Status.PAUSED) {
-                subscription.status = Status.PENDING;
-                if (state == State.CONNECTED) {
-                    sendSubscribe(subscription);
-                }
+            if (heldBack && state == State.CONNECTED && !anyListenerFull()) {
+                heldBack = false;
+                LOG.debug("Session {}: {} drained; fetching again", name, listener.channel());
+                connect();
             }
         });
     }
@@ -277,9 +275,10 @@ final class BayeuxSession {
         transport.clearCookies();
         clientId = null;
         connectOutstanding = false;
+        heldBack = false;
         generation++;
         for (Subscription subscription : subscriptions.values()) {
-            if (subscription.status != Status.FAILED && subscription.status != Status.PAUSED) {
+            if (subscription.status != Status.FAILED) {
                 subscription.status = Status.PENDING;
             }
         }
@@ -361,13 +360,13 @@ final class BayeuxSession {
         }
         if (reply == null) {
             // events without a connect reply: keep polling
-            scheduleConnect(0);
+            connectWhenRoom(0);
             return;
         }
         if (reply.path("successful").asBoolean(false)) {
             firstConnect = false;
             failedAttempts = 0;
-            scheduleConnect(adviceIntervalMs);
+            connectWhenRoom(adviceIntervalMs);
             return;
         }
         String error = errorOf(reply);
@@ -384,6 +383,40 @@ final class BayeuxSession {
         } else {
             retry(State.CONNECTED, new SfStreamException("Bayeux connect failed: " + error), Duration.ZERO);
         }
+    }
+
+    /**
+     * Flow control: while an endpoint holds maxPendingCount unprocessed events, the next connect waits until it drains
+     * ({@link #resume}), so the server keeps further events. Salesforce drops a client that sends no connect within 40 s
+     * of a response, so the session connects anyway after {@link #KEEP_ALIVE}; the events of that response are taken
+     * too, and the bound is exceeded by at most one response. Stopping the fetch never drops an event, so no
+     * resubscription (and no gap between an old and a new subscription stream) is ever needed.
+     */
+    private void connectWhenRoom(long delayMs) {
+        if (!anyListenerFull()) {
+            scheduleConnect(delayMs);
+            return;
+        }
+        heldBack = true;
+        LOG.debug("Session {}: an endpoint is full; holding the next connect back for up to {} s", name,
+                KEEP_ALIVE.toSeconds());
+        int expectedGeneration = generation;
+        scheduler.schedule(() -> onSessionThread(() -> {
+            if (heldBack && generation == expectedGeneration && state == State.CONNECTED) {
+                heldBack = false;
+                LOG.debug("Session {}: connecting while an endpoint is still full, to keep the session alive", name);
+                connect();
+            }
+        }), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean anyListenerFull() {
+        for (Subscription subscription : subscriptions.values()) {
+            if (subscription.listener.isFull()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void scheduleConnect(long delayMs) {
@@ -439,17 +472,42 @@ final class BayeuxSession {
             subscription.status = Status.PENDING;
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
                     "Salesforce could not subscribe " + channel + " for now: " + error));
+        } else if (isInvalidReplayId(error) && fallBack(subscription, from, error)) {
+            sendSubscribe(subscription);
         } else {
             subscription.status = Status.FAILED;
-            String hint = error.contains("replayId") && error.contains("invalid")
-                    ? " The stored replayId " + from + " is no longer retained by Salesforce; use replay=ALL_EVENTS or"
-                      + " NEW_EVENTS to start over."
+            String hint = isInvalidReplayId(error)
+                    ? " The replayId " + from + " is no longer retained by Salesforce: set replayFallback=ALL_EVENTS or"
+                      + " NEW_EVENTS to start over automatically, or remove the stored marker."
                     : "";
             SubscriptionException failure = new SubscriptionException(channel.subscription(), error,
                     "Salesforce refused the subscription to " + channel + " (replayId " + from + "): " + error + hint);
             LOG.error("Session {}: {}", name, failure.getMessage());
             subscription.listener.onError(failure, true);
         }
+    }
+
+    /** Salesforce's text varies in spacing and wording: match the parts that identify it. */
+    static boolean isInvalidReplayId(String error) {
+        String lower = error.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("replayid") && (lower.contains("invalid") || lower.contains("wasn't found"));
+    }
+
+    /** Asks the listener for a fallback after a rejected replayId; true when the channel is to be resubscribed. */
+    private boolean fallBack(Subscription subscription, long rejected, String error) {
+        if (subscription.fallback != null && subscription.fallback == rejected) {
+            return false;
+        }
+        java.util.OptionalLong fallback = subscription.listener.fallbackFor(rejected, error);
+        if (fallback.isEmpty()) {
+            return false;
+        }
+        subscription.lastTaken = null;
+        subscription.fallback = fallback.getAsLong();
+        statistics.countFallback();
+        LOG.warn("Session {}: Salesforce rejected replayId {} of {} ({}); resubscribing with {}", name, rejected,
+                subscription.listener.channel(), error, subscription.fallback);
+        return true;
     }
 
     /** A temporary refusal of one channel: retry that channel alone after a back-off, never the whole session. */
@@ -464,27 +522,6 @@ final class BayeuxSession {
                 sendSubscribe(subscription);
             }
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private void pause(Subscription subscription) {
-        Channel channel = subscription.listener.channel();
-        subscription.status = Status.PAUSING;
-        subscription.resumeRequested = false;
-        LOG.debug("Session {}: {} is full after replayId {}; unsubscribing until it drains", name, channel,
-                subscription.lastTaken);
-        send(message("/meta/unsubscribe").put("subscription", channel.subscription()), REQUEST_TIMEOUT,
-                (replies, gen) -> paused(subscription), error -> paused(subscription));
-    }
-
-    private void paused(Subscription subscription) {
-        if (subscription.status != Status.PAUSING) {
-            return;
-        }
-        subscription.status = Status.PAUSED;
-        if (subscription.resumeRequested && state == State.CONNECTED) {
-            subscription.status = Status.PENDING;
-            sendSubscribe(subscription);
-        }
     }
 
     private void onTransportError(State retryState, Throwable error) {
@@ -508,8 +545,7 @@ final class BayeuxSession {
             Subscription subscription = subscriptionOf(channelName);
             if (subscription == null
                     || (subscription.status != Status.SUBSCRIBED && subscription.status != Status.SUBSCRIBING)) {
-                // a paused channel's events come again when it resumes after its last taken event
-                LOG.trace("Session {}: dropped an event of {} (not taking events)", name, channelName);
+                LOG.trace("Session {}: dropped an event of {} (not subscribed)", name, channelName);
                 continue;
             }
             JsonNode replayNode = message.path("data").path("event").path("replayId");
@@ -521,16 +557,13 @@ final class BayeuxSession {
             }
             long replayId = replayNode.asLong();
             if (subscription.lastTaken != null && replayId <= subscription.lastTaken) {
-                // queued for a subscription that was paused or replaced: already taken once in this process
+                // replayed again after a new handshake: already taken once in this process
                 LOG.trace("Session {}: dropped replayId {} of {} (already taken)", name, replayId, channelName);
                 continue;
             }
-            if (subscription.listener.offer(message, replayId)) {
-                subscription.lastTaken = replayId;
-                statistics.countReceived();
-            } else {
-                pause(subscription);
-            }
+            subscription.listener.offer(message, replayId);
+            subscription.lastTaken = replayId;
+            statistics.countReceived();
         }
     }
 

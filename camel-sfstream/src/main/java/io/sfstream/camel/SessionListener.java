@@ -16,11 +16,20 @@ interface SessionListener {
      */
     long initialReplayId();
 
+    /** Takes one event, in the order the server sent the channel's events. Never refuses it. */
+    void offer(JsonNode message, long replayId);
+
     /**
-     * Takes one event. Returns false when the listener has no room: the session then stops taking events of this
-     * channel and resumes after the last event taken once {@link BayeuxSession#resume} is called.
+     * Whether the listener holds as many unprocessed events as it may: the session then fetches no more until
+     * {@link BayeuxSession#resume} is called.
      */
-    boolean offer(JsonNode message, long replayId);
+    boolean isFull();
+
+    /**
+     * Salesforce rejected {@code rejectedReplayId} as no longer retained. Returns the replayId to resubscribe with (-1
+     * or -2), or empty to give up on the channel.
+     */
+    java.util.OptionalLong fallbackFor(long rejectedReplayId, String error);
 
     /** The channel is subscribed, starting after {@code replayId}. */
     void onSubscribed(long replayId);

@@ -14,6 +14,7 @@ final class SessionStatistics {
     private final AtomicLong rehandshakes = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong fallbacks = new AtomicLong();
     // volatile: written by the session thread, read by monitoring threads; each value is independent of the others
     private volatile BayeuxSession.State state = BayeuxSession.State.IDLE;
     private volatile Instant stateSince;
@@ -43,6 +44,14 @@ final class SessionStatistics {
 
     void countMalformed() {
         malformed.incrementAndGet();
+    }
+
+    void countFallback() {
+        fallbacks.incrementAndGet();
+    }
+
+    long fallbacks() {
+        return fallbacks.get();
     }
 
     void failed(Exception error, Instant at) {

@@ -18,6 +18,7 @@ public class SfStreamComponent extends DefaultComponent {
     private SfStreamConfiguration configuration = new SfStreamConfiguration();
 
     private final SessionRegistry sessions = new SessionRegistry(this);
+    private final StoreRegistry stores = new StoreRegistry(this);
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -44,5 +45,9 @@ public class SfStreamComponent extends DefaultComponent {
 
     SessionRegistry sessions() {
         return sessions;
+    }
+
+    StoreRegistry stores() {
+        return stores;
     }
 }

@@ -59,6 +59,30 @@ public class SfStreamConfiguration implements Cloneable {
     private BodyType bodyType = BodyType.MAP;
     @UriParam(description = "The class events are bound to when bodyType=POJO: the sobject of PushTopic events, the payload of platform and change events, the data of generic events.")
     private Class<?> unmarshalType;
+    @UriParam(label = "replay", javaType = "java.lang.Object",
+              description = "Where replay markers are kept: a file path (or file:path) for the crash-safe file store, or a bean (#name) that is a ReplayMarkerStore, a Camel StateRepository<String,String> or a Map<String,String>. Without it markers live in memory as long as the CamelContext.")
+    private Object replayStore;
+    @UriParam(label = "replay",
+              description = "The key of this endpoint's replay marker and subscription identity; defaults to the bare channel (PushTopic filter query removed). Two routes on one channel with different names keep separate progress.")
+    private String subscriptionName;
+    @UriParam(label = "replay", defaultValue = "ON_COMPLETION",
+              description = "When the replay marker advances: ON_COMPLETION (the exchange completed successfully, never past an earlier event still in flight), ON_RECEIVE (when the event is handed to the route) or MANUAL (the route calls the ReplayCommitter in the CamelSfStreamReplayCommitter header).")
+    private ReplayCommit replayCommit = ReplayCommit.ON_COMPLETION;
+    @UriParam(label = "replay", defaultValue = "1s", javaType = "java.time.Duration",
+              description = "How often the newest committed marker is written to the store and flushed (and once more on graceful stop). After a crash, at most the events completed during the last interval, plus those in flight, are delivered again.")
+    private Duration replayCommitInterval = Duration.ofSeconds(1);
+    @UriParam(label = "replay", defaultValue = "NONE",
+              description = "When Salesforce rejects the stored replayId as no longer retained: NONE (fail the subscription), ALL_EVENTS (resubscribe with -2, lossless within retention) or NEW_EVENTS (resubscribe with -1, skipping the gap). The stale marker is replaced once events flow.")
+    private ReplayFallback replayFallback = ReplayFallback.NONE;
+    @UriParam(defaultValue = "false",
+              description = "When false, an exchange that fails (the error handler gave up) stops the consumer's delivery and its replay marker stays before the failed event, so a restart retries it; when true, the failed event counts as done and delivery continues.")
+    private boolean ignoreSubscriberErrors;
+    @UriParam(defaultValue = "1",
+              description = "Up to this many events of the channel in one exchange: the body is a List of event bodies and the CamelSfStreamBatchHeaders header a parallel List of each event's headers. The commit covers the batch's last event.")
+    private int maxBatchSize = 1;
+    @UriParam(defaultValue = "500ms", javaType = "java.time.Duration",
+              description = "With maxBatchSize > 1, how long to wait for more events before handing a partial batch to the route.")
+    private Duration batchTimeout = Duration.ofMillis(500);
     @UriParam(label = "advanced", defaultValue = "1s", javaType = "java.time.Duration",
               description = "The first delay before reconnecting after a transport error, doubled on every further failure (with jitter) up to maxReconnectDelay.")
     private Duration timeToWaitBeforeConnectionRetry = Duration.ofSeconds(1);
@@ -184,6 +208,70 @@ public class SfStreamConfiguration implements Cloneable {
 
     public void setMaxReconnectDelay(Duration maxReconnectDelay) {
         this.maxReconnectDelay = maxReconnectDelay;
+    }
+
+    public Object getReplayStore() {
+        return replayStore;
+    }
+
+    public void setReplayStore(Object replayStore) {
+        this.replayStore = replayStore;
+    }
+
+    public String getSubscriptionName() {
+        return subscriptionName;
+    }
+
+    public void setSubscriptionName(String subscriptionName) {
+        this.subscriptionName = subscriptionName;
+    }
+
+    public ReplayCommit getReplayCommit() {
+        return replayCommit;
+    }
+
+    public void setReplayCommit(ReplayCommit replayCommit) {
+        this.replayCommit = replayCommit;
+    }
+
+    public Duration getReplayCommitInterval() {
+        return replayCommitInterval;
+    }
+
+    public void setReplayCommitInterval(Duration replayCommitInterval) {
+        this.replayCommitInterval = replayCommitInterval;
+    }
+
+    public ReplayFallback getReplayFallback() {
+        return replayFallback;
+    }
+
+    public void setReplayFallback(ReplayFallback replayFallback) {
+        this.replayFallback = replayFallback;
+    }
+
+    public boolean isIgnoreSubscriberErrors() {
+        return ignoreSubscriberErrors;
+    }
+
+    public void setIgnoreSubscriberErrors(boolean ignoreSubscriberErrors) {
+        this.ignoreSubscriberErrors = ignoreSubscriberErrors;
+    }
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public void setMaxBatchSize(int maxBatchSize) {
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    public Duration getBatchTimeout() {
+        return batchTimeout;
+    }
+
+    public void setBatchTimeout(Duration batchTimeout) {
+        this.batchTimeout = batchTimeout;
     }
 
     /** The login URL in force: {@code loginUrl}, else the sandbox or production default. */

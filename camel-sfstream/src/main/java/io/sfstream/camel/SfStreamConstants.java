@@ -29,6 +29,15 @@ public final class SfStreamConstants {
     @Metadata(description = "Change events: ChangeEventHeader.entityName, e.g. Account.", javaType = "String")
     public static final String ENTITY_NAME = "CamelSfStreamEntityName";
 
+    @Metadata(description = "With replayCommit=MANUAL: the ReplayCommitter that commits this exchange's events.",
+              javaType = "io.sfstream.camel.ReplayCommitter")
+    public static final String REPLAY_COMMITTER = "CamelSfStreamReplayCommitter";
+    @Metadata(description = "With maxBatchSize > 1: the number of events in the exchange's List body.", javaType = "Integer")
+    public static final String BATCH_SIZE = "CamelSfStreamBatchSize";
+    @Metadata(description = "With maxBatchSize > 1: a List with the headers of each event of the body, in the same order.",
+              javaType = "java.util.List<java.util.Map<String, Object>>")
+    public static final String BATCH_HEADERS = "CamelSfStreamBatchHeaders";
+
     private SfStreamConstants() {
     }
 }

@@ -1,23 +1,38 @@
 package io.sfstream.camel;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.spi.ShutdownAware;
+import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
+import org.apache.camel.support.DefaultMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands the events of one channel to the route, one exchange per event, in the order Salesforce sent them. The Bayeux
- * session offers events from its own thread; a dispatcher thread of this consumer runs the route, so a slow route
- * never stalls the session or the other channels it carries.
+ * Hands the events of one channel to the route in the order Salesforce sent them and commits the replay marker of the
+ * subscription as the policy says. The Bayeux session offers events from its own thread; a dispatcher thread of this
+ * consumer runs the route, so a slow route never stalls the session or the other channels it carries.
  */
-public class SfStreamConsumer extends DefaultConsumer implements SessionListener {
+public class SfStreamConsumer extends DefaultConsumer implements SessionListener, ShutdownAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(SfStreamConsumer.class);
 
@@ -28,23 +43,35 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     private static final PendingEvent STOP = new PendingEvent(null, 0);
 
     private final SfStreamEndpoint endpoint;
+    private final SfStreamConfiguration config;
     private final Channel channel;
-    private final int maxPendingCount;
+    private final String markerKey;
     private final BlockingQueue<PendingEvent> queue = new LinkedBlockingQueue<>();
     /** Events taken from the session and not yet completed by the route: queued plus in flight. */
     private final AtomicInteger pending = new AtomicInteger();
+    /** Exchanges started and not yet done, for graceful shutdown. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final DeliveryTracker tracker = new DeliveryTracker();
+    /** The first processing failure that stopped delivery, with ignoreSubscriberErrors=false. */
+    private final AtomicReference<SubscriberErrorException> failure = new AtomicReference<>();
     private EventMapper mapper;
+    private ReplayMarkerStore store;
+    private MarkerCommitter committer;
     private ExecutorService dispatcher;
-    // volatile: set by the session thread when it pauses this channel, cleared by the thread completing exchanges
+    private ScheduledExecutorService commitScheduler;
+    // volatile: set by the session thread when this endpoint is full, cleared by the thread completing exchanges
     private volatile boolean full;
+    // volatile: set by prepareShutdown on Camel's shutdown thread, read by the dispatcher
+    private volatile boolean draining;
     // volatile: the session reference is read by exchange-completion threads to resume the channel
     private volatile BayeuxSession session;
 
     public SfStreamConsumer(SfStreamEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
         this.endpoint = endpoint;
+        this.config = endpoint.getConfiguration();
         this.channel = endpoint.channel();
-        this.maxPendingCount = endpoint.getConfiguration().getMaxPendingCount();
+        this.markerKey = endpoint.markerKey();
     }
 
     @Override
@@ -57,35 +84,91 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         return pending.get();
     }
 
+    /** The newest marker written to the store, or null. */
+    public ReplayMarker getCommittedMarker() {
+        return committer == null ? null : committer.written();
+    }
+
+    /** The exception that stopped delivery, or null while delivering. */
+    public SubscriberErrorException getFailure() {
+        return failure.get();
+    }
+
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         mapper = endpoint.eventMapper();
         queue.clear();
+        tracker.clear();
         pending.set(0);
+        inFlight.set(0);
+        failure.set(null);
         full = false;
-        dispatcher = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newSingleThreadExecutor(this, "SfStreamConsumer[" + channel + "]");
+        draining = false;
+        store = endpoint.getComponent().stores().acquire(endpoint);
+        committer = new MarkerCommitter(markerKey, store);
+        var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        commitScheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamCommitter[" + markerKey + "]");
+        long interval = Math.max(10, config.getReplayCommitInterval().toMillis());
+        commitScheduler.scheduleWithFixedDelay(this::writeMarker, interval, interval, TimeUnit.MILLISECONDS);
+        dispatcher = executors.newSingleThreadExecutor(this, "SfStreamConsumer[" + channel + "]");
         dispatcher.execute(this::dispatch);
         session = endpoint.getComponent().sessions().subscribe(endpoint, this);
     }
 
     @Override
     protected void doStop() throws Exception {
+        leaveSession();
+        // events queued but not started are dropped: they were never committed, so they come again on the next start
+        queue.clear();
+        queue.add(STOP);
+        var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        if (dispatcher != null) {
+            executors.shutdownGraceful(dispatcher);
+            dispatcher = null;
+        }
+        if (commitScheduler != null) {
+            executors.shutdownNow(commitScheduler);
+            commitScheduler = null;
+        }
+        writeMarker();
+        if (store != null) {
+            endpoint.getComponent().stores().release(store);
+            store = null;
+        }
+        super.doStop();
+    }
+
+    private void leaveSession() {
         BayeuxSession current = session;
         session = null;
         if (current != null) {
             endpoint.getComponent().sessions().unsubscribe(current, this);
         }
-        // events queued but not started are dropped here: they were never completed, so they come again on the next
-        // start from wherever the subscription resumes
-        queue.clear();
-        queue.add(STOP);
-        if (dispatcher != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(dispatcher);
-            dispatcher = null;
+    }
+
+    // ------------------------------------------------------------------ graceful shutdown
+
+    @Override
+    public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {
+        // let exchanges in flight finish and commit before the consumer stops
+        return true;
+    }
+
+    @Override
+    public int getPendingExchangesSize() {
+        return inFlight.get();
+    }
+
+    @Override
+    public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        // start nothing new: buffered events not yet started are left for the next start
+        draining = true;
+        int dropped = 0;
+        while (queue.poll() != null) {
+            dropped++;
         }
-        super.doStop();
+        pending.addAndGet(-dropped);
     }
 
     // ------------------------------------------------------------------ SessionListener, session thread
@@ -97,23 +180,51 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     @Override
     public long initialReplayId() {
+        Optional<ReplayMarker> stored = store.read(markerKey);
+        if (stored.isPresent()) {
+            LOG.info("{} resumes after the stored replay marker {} of {}", channel, stored.get(), markerKey);
+            return stored.get().replayId();
+        }
         return endpoint.initialReplayId();
     }
 
     @Override
-    public boolean offer(JsonNode message, long replayId) {
-        if (pending.get() >= maxPendingCount) {
-            full = true;
-            // the route may have drained between the check and the flag: never wait for a completion that happened
-            BayeuxSession current = session;
-            if (pending.get() <= maxPendingCount / 2 && current != null) {
-                full = false;
-                current.resume(this);
-            }
-            return false;
+    public OptionalLong fallbackFor(long rejectedReplayId, String error) {
+        ReplayFallback fallback = config.getReplayFallback();
+        if (fallback == ReplayFallback.NONE) {
+            return OptionalLong.empty();
+        }
+        long replayId = fallback == ReplayFallback.ALL_EVENTS ? -2 : -1;
+        getExceptionHandler().handleException(
+                "Salesforce rejected replayId " + rejectedReplayId + " of " + channel + " (" + error + "); replayFallback="
+                                              + fallback + " resubscribes with " + replayId
+                                              + " and replaces the stale marker once events flow",
+                new SubscriptionException(channel.subscription(), error, "Stale replay marker " + rejectedReplayId + " of "
+                                                                         + markerKey + " replaced by " + fallback));
+        return OptionalLong.of(replayId);
+    }
+
+    @Override
+    public void offer(JsonNode message, long replayId) {
+        if (draining || failure.get() != null) {
+            // never started, never committed: the next start resumes before it
+            return;
         }
         pending.incrementAndGet();
         queue.add(new PendingEvent(message, replayId));
+    }
+
+    @Override
+    public boolean isFull() {
+        if (pending.get() < config.getMaxPendingCount()) {
+            return false;
+        }
+        full = true;
+        // the route may have drained between the check and the flag: never wait for a completion that happened
+        if (pending.get() <= config.getMaxPendingCount() / 2) {
+            full = false;
+            return false;
+        }
         return true;
     }
 
@@ -131,49 +242,169 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     private void dispatch() {
         while (true) {
-            PendingEvent event;
+            List<PendingEvent> batch;
             try {
-                event = queue.take();
+                batch = nextBatch();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (event == STOP) {
+            if (batch == null) {
                 return;
             }
-            process(event);
+            if (draining || failure.get() != null) {
+                // never started: left for the next start, which resumes from the committed marker
+                pending.addAndGet(-batch.size());
+                continue;
+            }
+            process(batch);
         }
     }
 
-    private void process(PendingEvent event) {
+    /** The next event, or up to maxBatchSize events gathered within batchTimeout; null when stopping. */
+    private List<PendingEvent> nextBatch() throws InterruptedException {
+        PendingEvent first = queue.take();
+        if (first == STOP) {
+            return null;
+        }
+        List<PendingEvent> batch = new ArrayList<>(Math.min(config.getMaxBatchSize(), 64));
+        batch.add(first);
+        long deadline = System.nanoTime() + config.getBatchTimeout().toNanos();
+        while (batch.size() < config.getMaxBatchSize()) {
+            long left = deadline - System.nanoTime();
+            PendingEvent next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            if (next == STOP) {
+                queue.add(STOP);
+                break;
+            }
+            batch.add(next);
+        }
+        return batch;
+    }
+
+    private void process(List<PendingEvent> batch) {
+        PendingEvent last = batch.get(batch.size() - 1);
         Exchange exchange = createExchange(false);
+        Message message = exchange.getMessage();
         try {
-            mapper.map(event.message(), event.replayId(), exchange.getMessage());
+            if (batch.size() == 1 && config.getMaxBatchSize() == 1) {
+                mapper.map(last.message(), last.replayId(), message);
+            } else {
+                mapBatch(batch, exchange);
+            }
         } catch (RuntimeException e) {
-            getExceptionHandler().handleException("Cannot hand event " + event.replayId() + " of " + channel + " to the route",
-                    exchange, e);
-            releaseExchange(exchange, false);
-            completed();
+            exchange.setException(e);
+        }
+        ReplayMarker marker = new ReplayMarker(last.replayId(), message.getHeader(SfStreamConstants.CREATED_DATE, Instant.class));
+        inFlight.incrementAndGet();
+        if (exchange.getException() != null) {
+            // the event cannot become a message: same policy as a failed exchange, without running the route
+            DeliveryTracker.Ticket ticket = tracker.handedOver(marker);
+            failed(ticket, last.replayId(), exchange.getException());
+            finished(exchange, batch.size());
             return;
         }
-        getAsyncProcessor().process(exchange, doneSync -> {
-            try {
-                if (exchange.getException() != null) {
-                    getExceptionHandler().handleException(
-                            "Error processing event " + event.replayId() + " of " + channel, exchange, exchange.getException());
+        ReplayCommit policy = config.getReplayCommit();
+        DeliveryTracker.Ticket ticket = policy == ReplayCommit.ON_RECEIVE ? null : tracker.handedOver(marker);
+        if (policy == ReplayCommit.ON_RECEIVE) {
+            committer.commit(marker);
+        } else if (policy == ReplayCommit.MANUAL) {
+            message.setHeader(SfStreamConstants.REPLAY_COMMITTER, (ReplayCommitter) () -> done(ticket));
+        }
+        exchange.getExchangeExtension().addOnCompletion(new Synchronization() {
+            @Override
+            public void onComplete(Exchange completed) {
+                // MANUAL commits when the route calls the committer; ON_RECEIVE committed already
+                if (policy == ReplayCommit.ON_COMPLETION) {
+                    done(ticket);
                 }
-            } finally {
-                releaseExchange(exchange, false);
-                completed();
+            }
+
+            @Override
+            public void onFailure(Exchange failedExchange) {
+                failed(ticket, last.replayId(), failedExchange.getException());
             }
         });
+        getAsyncProcessor().process(exchange, doneSync -> finished(exchange, batch.size()));
     }
 
-    /** An exchange is done: once half the bound is free again, the session may resume a paused channel. */
-    private void completed() {
-        int now = pending.decrementAndGet();
+    private void mapBatch(List<PendingEvent> batch, Exchange exchange) {
+        List<Object> bodies = new ArrayList<>(batch.size());
+        List<Map<String, Object>> headers = new ArrayList<>(batch.size());
+        Message item = null;
+        for (PendingEvent event : batch) {
+            item = new DefaultMessage(exchange.getContext());
+            mapper.map(event.message(), event.replayId(), item);
+            bodies.add(item.getBody());
+            headers.add(new HashMap<>(item.getHeaders()));
+        }
+        Message message = exchange.getMessage();
+        message.getHeaders().putAll(item.getHeaders());
+        message.setHeader(SfStreamConstants.BATCH_SIZE, batch.size());
+        message.setHeader(SfStreamConstants.BATCH_HEADERS, headers);
+        message.setBody(bodies);
+    }
+
+    private void finished(Exchange exchange, int events) {
+        try {
+            if (exchange.getException() != null && config.isIgnoreSubscriberErrors()) {
+                getExceptionHandler().handleException("Processing event " + exchange.getMessage()
+                        .getHeader(SfStreamConstants.REPLAY_ID) + " of " + channel
+                                                      + " failed; skipped (ignoreSubscriberErrors=true)",
+                        exchange, exchange.getException());
+            }
+        } finally {
+            releaseExchange(exchange, false);
+            inFlight.decrementAndGet();
+            resumeIfDrained(pending.addAndGet(-events));
+        }
+    }
+
+    // ------------------------------------------------------------------ commits, any thread
+
+    private void done(DeliveryTracker.Ticket ticket) {
+        if (ticket == null) {
+            return;
+        }
+        ReplayMarker watermark = tracker.done(ticket);
+        if (watermark != null) {
+            committer.commit(watermark);
+        }
+    }
+
+    private void failed(DeliveryTracker.Ticket ticket, long replayId, Exception cause) {
+        if (config.isIgnoreSubscriberErrors()) {
+            done(ticket);
+            return;
+        }
+        SubscriberErrorException error = new SubscriberErrorException(channel.subscription(), replayId, cause);
+        if (failure.compareAndSet(null, error)) {
+            LOG.error("{}", error.getMessage());
+            getExceptionHandler().handleException(error.getMessage(), error);
+            // the marker stays before this event; no event of the channel is taken until the route restarts
+            leaveSession();
+        }
+    }
+
+    private void writeMarker() {
+        MarkerCommitter current = committer;
+        if (current == null) {
+            return;
+        }
+        try {
+            current.writeAndFlush();
+        } catch (RuntimeException e) {
+            getExceptionHandler().handleException("Cannot write the replay marker of " + markerKey, e);
+        }
+    }
+
+    /** Once half the bound is free again, a session holding back for this endpoint may fetch again. */
+    private void resumeIfDrained(int now) {
         BayeuxSession current = session;
-        if (full && now <= maxPendingCount / 2 && current != null) {
+        if (full && now <= config.getMaxPendingCount() / 2 && current != null) {
             full = false;
             current.resume(this);
         }

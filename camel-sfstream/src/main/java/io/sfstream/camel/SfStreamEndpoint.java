@@ -72,6 +72,14 @@ public class SfStreamEndpoint extends DefaultEndpoint {
                                                + SfStreamConfiguration.DEFAULT_API_VERSION);
         }
         eventMapper();
+        if (configuration.getMaxBatchSize() < 1) {
+            throw new IllegalArgumentException(
+                    "Invalid maxBatchSize " + configuration.getMaxBatchSize() + ": it must be at least 1");
+        }
+        if (configuration.getReplayCommitInterval() == null || configuration.getReplayCommitInterval().isNegative()
+                || configuration.getReplayCommitInterval().isZero()) {
+            throw new IllegalArgumentException("Invalid replayCommitInterval: it must be a positive duration");
+        }
     }
 
     /** The replayId a subscription starts from when no event of it was taken yet. */
@@ -105,6 +113,12 @@ public class SfStreamEndpoint extends DefaultEndpoint {
 
     Channel channel() {
         return parsedChannel;
+    }
+
+    /** The key of this endpoint's replay marker: the subscription name, else the bare channel. */
+    String markerKey() {
+        String name = configuration.getSubscriptionName();
+        return name != null && !name.isBlank() ? name.strip() : parsedChannel.name();
     }
 
     public String getChannel() {

@@ -1,0 +1,57 @@
+package io.sfstream.camel;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Coalesces marker commits of one subscription: completions only record the newest watermark in memory; one committer
+ * task writes it to the store and flushes buffered stores at the flush interval, and once more on stop. After a crash
+ * the store is behind by at most the events completed during the last interval: they are delivered again, never lost.
+ */
+final class MarkerCommitter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarkerCommitter.class);
+
+    private final String key;
+    private final ReplayMarkerStore store;
+    private final AtomicReference<ReplayMarker> latest = new AtomicReference<>();
+    private final AtomicReference<ReplayMarker> written = new AtomicReference<>();
+
+    MarkerCommitter(String key, ReplayMarkerStore store) {
+        this.key = key;
+        this.store = store;
+    }
+
+    /** Records a new watermark; cheap, called from exchange-completion threads. */
+    void commit(ReplayMarker marker) {
+        latest.set(marker);
+    }
+
+    /** Writes and flushes the newest watermark if it changed; called by the committer thread and on stop. */
+    synchronized void writeAndFlush() {
+        ReplayMarker marker = latest.get();
+        if (marker == null || marker.equals(written.get())) {
+            return;
+        }
+        store.write(key, marker);
+        store.flush();
+        written.set(marker);
+        LOG.trace("Committed replay marker {} of {}", marker, key);
+    }
+
+    /** The newest marker committed by the route (maybe not yet written). */
+    ReplayMarker latest() {
+        return latest.get();
+    }
+
+    /** The newest marker written and flushed to the store. */
+    ReplayMarker written() {
+        return written.get();
+    }
+
+    String key() {
+        return key;
+    }
+}
