@@ -39,6 +39,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
+        case "filter": target.setFilter(property(camelContext, java.lang.String.class, value)); return true;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": target.getConfiguration().setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
         case "loginurl":
@@ -94,6 +95,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
+        case "filter": return java.lang.String.class;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return boolean.class;
         case "loginurl":
@@ -150,6 +152,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
+        case "filter": return target.getFilter();
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return target.getConfiguration().isIgnoreSubscriberErrors();
         case "loginurl":

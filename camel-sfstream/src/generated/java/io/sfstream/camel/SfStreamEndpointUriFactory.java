@@ -23,7 +23,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(27);
+        Set<String> props = new HashSet<>(28);
         props.add("apiVersion");
         props.add("batchTimeout");
         props.add("bodyType");
@@ -33,6 +33,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("clientSecret");
         props.add("exceptionHandler");
         props.add("exchangePattern");
+        props.add("filter");
         props.add("ignoreSubscriberErrors");
         props.add("loginUrl");
         props.add("maxBatchSize");

@@ -21,9 +21,9 @@ record Channel(String subscription, String name, ChannelKind kind) {
                                 + "/data/ChangeEvents or /data/NameChangeEvent";
 
     /**
-     * Parses an endpoint path. A PushTopic filter query may follow {@code ?}; because Camel reads {@code ?} as the
-     * start of the endpoint options, users write it percent-encoded as {@code %3F} (or as the {@code filter} option),
-     * which Camel hands to the component already decoded.
+     * Parses a channel as Salesforce names it. A PushTopic filter query may follow {@code ?} when the text comes from
+     * Java code; endpoint URIs give it with the {@code filter} option instead, because Camel reads {@code ?} as the
+     * start of the endpoint options (and drops a percent-encoded one while normalizing the URI).
      */
     static Channel parse(String path) {
         if (path == null || path.isBlank()) {
@@ -43,6 +43,19 @@ record Channel(String subscription, String name, ChannelKind kind) {
                                                + "': only a PushTopic channel (/topic/Name) takes a filter query after '?'");
         }
         return new Channel(trimmed, bare, kind);
+    }
+
+    /** This channel with a PushTopic filter query: subscribed as {@code /topic/Name?filter}, keyed {@code /topic/Name}. */
+    Channel withFilter(String filter) {
+        if (filter == null || filter.isBlank()) {
+            return this;
+        }
+        if (kind != ChannelKind.PUSH_TOPIC) {
+            throw new IllegalArgumentException("Invalid filter '" + filter + "' for channel " + name
+                                               + ": only a PushTopic channel (/topic/Name) takes a filter query");
+        }
+        String query = filter.strip();
+        return new Channel(name + "?" + (query.startsWith("?") ? query.substring(1) : query), name, kind);
     }
 
     private static ChannelKind kindOf(String bare) {

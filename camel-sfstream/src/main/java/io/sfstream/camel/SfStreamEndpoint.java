@@ -21,16 +21,20 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     /** Shared by every endpoint that sets no objectMapper: ObjectMapper is thread-safe once configured. */
     private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
 
-    @UriPath(description = "The channel exactly as Salesforce names it: /topic/Name (a PushTopic; a filter query is"
-                           + " written percent-encoded, /topic/Name%3FField%3D'value'), /u/Name (generic streaming),"
+    @UriPath(description = "The channel exactly as Salesforce names it: /topic/Name (a PushTopic; see the filter"
+                           + " option for a filter query), /u/Name (generic streaming),"
                            + " /event/Name__e or /event/Name__chn (platform events), /data/ChangeEvents or"
                            + " /data/NameChangeEvent (Change Data Capture).")
     @Metadata(required = true)
     private String channel;
+    @UriParam(description = "A PushTopic filter query, e.g. Name='Acme' (use RAW(...) for values with spaces or"
+                            + " special characters): the endpoint subscribes /topic/Name?Name='Acme', and its replay"
+                            + " marker stays keyed by the bare channel /topic/Name. Only for /topic channels.")
+    private String filter;
     @UriParam
     private SfStreamConfiguration configuration;
 
-    private final Channel parsedChannel;
+    private Channel parsedChannel;
 
     public SfStreamEndpoint(String uri, SfStreamComponent component, Channel channel,
                             SfStreamConfiguration configuration) {
@@ -60,6 +64,8 @@ public class SfStreamEndpoint extends DefaultEndpoint {
 
     /** Checks the options together, so that a route fails at startup with a message naming what is wrong. */
     void validate() {
+        parsedChannel = parsedChannel.withFilter(filter);
+        channel = parsedChannel.subscription();
         LoginFlow.of(configuration);
         initialReplayId();
         if (configuration.getMaxPendingCount() < 1) {
@@ -128,6 +134,14 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     /** The channel is fixed by the endpoint path; the setter exists for the generated configurer. */
     public void setChannel(String channel) {
         this.channel = channel;
+    }
+
+    public String getFilter() {
+        return filter;
+    }
+
+    public void setFilter(String filter) {
+        this.filter = filter;
     }
 
     public SfStreamConfiguration getConfiguration() {
