@@ -2,8 +2,12 @@ package io.sfstream.emulator;
 
 import java.time.Duration;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * JUnit 5 extension running a {@link SalesforceEmulator} for a test class. Use it as a static field:
@@ -13,13 +17,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * static EmulatorExtension SF = new EmulatorExtension();
  * ... SF.emulator().baseUrl() ...
  * }</pre>
+ *
+ * <p>As a static field the emulator runs from before the first test to after the last one of the class; as an
+ * instance field, one emulator runs per test. Test methods may also declare a {@link SalesforceEmulator}
+ * parameter.</p>
  */
-public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallback {
+public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+    AfterEachCallback, ParameterResolver {
 
-    private final SalesforceEmulator.Builder builder;
-    // volatile: built in beforeAll, read by test threads; a fresh emulator per test class, even when a base class
-    // holds the extension, so no class sees another's sessions, faults or events
-    private volatile SalesforceEmulator emulator;
+    private final SalesforceEmulator emulator;
+    private boolean perTest;
 
     /** An emulator with default settings but connects held only 300 ms, so tests stay fast. */
     public EmulatorExtension() {
@@ -27,27 +34,46 @@ public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallb
     }
 
     public EmulatorExtension(SalesforceEmulator.Builder builder) {
-        this.builder = builder;
+        this.emulator = builder.build();
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        emulator = builder.build().start();
+        emulator.start();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!emulator.isRunning()) {
+            // registered on an instance field: beforeAll was not called
+            perTest = true;
+            emulator.start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (perTest) {
+            emulator.close();
+        }
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        SalesforceEmulator running = emulator;
-        if (running != null) {
-            running.close();
-        }
+        emulator.close();
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return parameterContext.getParameter().getType() == SalesforceEmulator.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+        return emulator.start();
     }
 
     public SalesforceEmulator emulator() {
-        SalesforceEmulator running = emulator;
-        if (running == null) {
-            throw new IllegalStateException("The emulator starts in beforeAll: register the extension on a static field");
-        }
-        return running;
+        return emulator;
     }
 }

@@ -105,7 +105,74 @@ final class FrontHandler extends Handler.Wrapper {
             return send(response, callback, 401, "application/json",
                 "[{\"error\":\"401::Request requires authentication\",\"successful\":false}]");
         }
-        return super.handle(request, response, callback);
+        if (!HttpMethod.POST.is(request.getMethod())) {
+            return super.handle(request, response, callback);
+        }
+        // read the (small) body: enforce the size limit on chunked bodies too, and accept a single message object
+        // as well as an array by handing CometD an array
+        java.nio.ByteBuffer read = Content.Source.asByteBuffer(request);
+        byte[] body = new byte[read.remaining()];
+        read.get(body);
+        if (body.length > MAX_BAYEUX_BODY) {
+            return send(response, callback, 413, "text/plain", "Request Entity Too Large");
+        }
+        int first = 0;
+        while (first < body.length && Character.isWhitespace(body[first])) {
+            first++;
+        }
+        if (first < body.length && body[first] == '{') {
+            byte[] wrapped = new byte[body.length + 2];
+            wrapped[0] = '[';
+            System.arraycopy(body, 0, wrapped, 1, body.length);
+            wrapped[wrapped.length - 1] = ']';
+            body = wrapped;
+        }
+        return super.handle(new BufferedRequest(request, body), response, callback);
+    }
+
+    /** The request with its body already read into memory. */
+    private static final class BufferedRequest extends Request.Wrapper {
+        private final org.eclipse.jetty.io.content.ByteBufferContentSource content;
+        private final org.eclipse.jetty.http.HttpFields headers;
+        private final long length;
+
+        BufferedRequest(Request request, byte[] body) {
+            super(request);
+            this.content = new org.eclipse.jetty.io.content.ByteBufferContentSource(java.nio.ByteBuffer.wrap(body));
+            this.length = body.length;
+            org.eclipse.jetty.http.HttpFields.Mutable h = org.eclipse.jetty.http.HttpFields.build(request.getHeaders());
+            h.remove(HttpHeader.TRANSFER_ENCODING);
+            h.put(HttpHeader.CONTENT_LENGTH, Long.toString(length));
+            if (h.get(HttpHeader.CONTENT_TYPE) == null) {
+                h.put(HttpHeader.CONTENT_TYPE, "application/json;charset=UTF-8");
+            }
+            this.headers = h.asImmutable();
+        }
+
+        @Override
+        public org.eclipse.jetty.http.HttpFields getHeaders() {
+            return headers;
+        }
+
+        @Override
+        public long getLength() {
+            return length;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            return content.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            content.demand(demandCallback);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            content.fail(failure);
+        }
     }
 
     // ------------------------------------------------------------------ OAuth

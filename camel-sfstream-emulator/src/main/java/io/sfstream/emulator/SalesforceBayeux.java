@@ -228,6 +228,11 @@ final class SalesforceBayeux implements BayeuxServer.Extension, BayeuxServer.Ses
         if (Channel.META_SUBSCRIBE.equals(channel)) {
             return subscribing(session, message, reply);
         }
+        Object type = message.get(org.cometd.bayeux.Message.CONNECTION_TYPE_FIELD);
+        if (Channel.META_CONNECT.equals(channel) && type != null && !"long-polling".equals(type)) {
+            fail(reply, "400::Invalid connection type");
+            return false;
+        }
         if (Channel.META_CONNECT.equals(channel) && session.getAttribute(STATE) instanceof SessionState state
                 && !state.cursors.isEmpty()) {
             // every connect is a chance to move a backlog on: delivery never depends on a dequeue callback alone

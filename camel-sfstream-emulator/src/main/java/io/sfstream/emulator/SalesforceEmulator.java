@@ -65,7 +65,8 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final Map<String, EventLog> logs = new ConcurrentHashMap<>();
     private final Set<String> createdChannels = ConcurrentHashMap.newKeySet();
     private final AtomicLong logins = new AtomicLong();
-    private final ExecutorService pumpExecutor;
+    private final int instance;
+    private ExecutorService pumpExecutor;
     private SalesforceBayeux salesforce;
     private Server server;
     private volatile int port;
@@ -76,12 +77,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         String userId = EventFactory.randomId("005", 18);
         this.tokens = new TokenService(mapper, orgId, userId, config.jwtPublicKey);
         this.events = new EventFactory(mapper, userId);
-        int n = INSTANCES.incrementAndGet();
-        this.pumpExecutor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "sf-emulator-" + n + "-pump");
-            t.setDaemon(true);
-            return t;
-        });
+        this.instance = INSTANCES.incrementAndGet();
     }
 
     public static Builder builder() {
@@ -94,12 +90,17 @@ public final class SalesforceEmulator implements AutoCloseable {
             return this;
         }
         try {
+            pumpExecutor = Executors.newFixedThreadPool(2, r -> {
+                Thread t = new Thread(r, "sf-emulator-" + instance + "-pump");
+                t.setDaemon(true);
+                return t;
+            });
             salesforce = new SalesforceBayeux(this, pumpExecutor, config.maxEventsPerResponse);
             BayeuxServerImpl bayeux = newBayeuxServer();
             salesforce.attach(bayeux);
 
             QueuedThreadPool threads = new QueuedThreadPool(200, 8);
-            threads.setName("sf-emulator-" + INSTANCES.get());
+            threads.setName("sf-emulator-" + instance);
             threads.setDaemon(true);
             Server s = new Server(threads);
             ServerConnector connector = new ServerConnector(s);
@@ -170,7 +171,10 @@ public final class SalesforceEmulator implements AutoCloseable {
         return bayeux;
     }
 
-    /** Stops the server. */
+    /**
+     * Stops the server; every session is lost. The event logs and tokens stay, and {@link #start()} serves again (on the
+     * same port when one was bound).
+     */
     @Override
     public synchronized void close() {
         Server s = server;
@@ -182,12 +186,22 @@ public final class SalesforceEmulator implements AutoCloseable {
                 LOG.warn("Error stopping the Salesforce emulator", e);
             }
         }
-        pumpExecutor.shutdownNow();
-        try {
-            pumpExecutor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        salesforce = null;
+        ExecutorService executor = pumpExecutor;
+        pumpExecutor = null;
+        if (executor != null) {
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** Whether the server is serving. */
+    public synchronized boolean isRunning() {
+        return server != null;
     }
 
     public int port() {
