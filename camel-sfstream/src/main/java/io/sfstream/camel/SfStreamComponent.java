@@ -32,6 +32,7 @@ public class SfStreamComponent extends DefaultComponent {
     @Override
     protected void doStop() throws Exception {
         sessions.closeAll();
+        stores.stopAll();
         super.doStop();
     }
 

@@ -10,7 +10,9 @@ import org.apache.camel.support.service.ServiceHelper;
 
 /**
  * The replay marker stores in use by a component's consumers. A store is started by the first consumer that uses it
- * unless it was started already, and stopped when its last consumer stops, only if this registry started it. Without a
+ * unless it was started already; a store this registry started is stopped with the component, not with its last
+ * consumer, so that a route restart keeps markers even in stores that forget them on stop (such as Camel's
+ * MemoryStateRepository). A store that was started by someone else is never stopped here. Without a
  * {@code replayStore} option, consumers share the component's in-memory store, so markers outlive route restarts for
  * as long as the CamelContext lives.
  */
@@ -33,8 +35,8 @@ final class StoreRegistry {
         Object configured = endpoint.getConfiguration().getReplayStore();
         ReplayMarkerStore store = configured == null
                 ? inMemory : ReplayMarkerStores.of(configured, component.getCamelContext(), files);
-        int count = users.merge(store, 1, Integer::sum);
-        if (count == 1) {
+        users.merge(store, 1, Integer::sum);
+        if (!startedHere.containsKey(store)) {
             boolean alreadyStarted = store instanceof StatefulService stateful && stateful.isStarted();
             if (!alreadyStarted) {
                 ServiceHelper.startService(store);
@@ -44,6 +46,7 @@ final class StoreRegistry {
         return store;
     }
 
+    /** A consumer stops using the store: its markers are flushed; the store stays started for the next start. */
     synchronized void release(ReplayMarkerStore store) {
         Integer count = users.get(store);
         if (count == null) {
@@ -51,12 +54,20 @@ final class StoreRegistry {
         }
         if (count > 1) {
             users.put(store, count - 1);
-            return;
+        } else {
+            users.remove(store);
         }
-        users.remove(store);
         store.flush();
-        if (Boolean.TRUE.equals(startedHere.remove(store))) {
-            ServiceHelper.stopService(store);
-        }
+    }
+
+    /** The component stops: stop what this registry started. */
+    synchronized void stopAll() {
+        startedHere.forEach((store, started) -> {
+            if (started) {
+                ServiceHelper.stopService(store);
+            }
+        });
+        startedHere.clear();
+        users.clear();
     }
 }

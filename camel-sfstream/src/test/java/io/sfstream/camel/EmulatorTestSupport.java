@@ -38,16 +38,27 @@ abstract class EmulatorTestSupport extends CamelTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
+        useEmulator(context, emulator());
+        return context;
+    }
+
+    /** Gives the sfstream component of the context the emulator's login URL and credentials. */
+    static void useEmulator(CamelContext context, SalesforceEmulator emulator) {
         SfStreamComponent component = new SfStreamComponent();
         SfStreamConfiguration config = component.getConfiguration();
-        config.setLoginUrl(emulator().baseUrl());
+        config.setLoginUrl(emulator.baseUrl());
         config.setClientId(SalesforceEmulator.CLIENT_ID);
         config.setClientSecret(SalesforceEmulator.CLIENT_SECRET);
         config.setUsername(SalesforceEmulator.USERNAME);
         config.setPassword(SalesforceEmulator.PASSWORD);
         context.addComponent("sfstream", component);
-        context.getPropertiesComponent().addInitialProperty("emulator.url", emulator().baseUrl());
-        return context;
+        context.getPropertiesComponent().addInitialProperty("emulator.url", emulator.baseUrl());
+    }
+
+    /** The replayId stored under the key, or null. */
+    static Long storedReplayId(Map<String, String> store, String key) {
+        String text = store.get(key);
+        return text == null ? null : ReplayMarker.parse(key, text).replayId();
     }
 
     void addRoute(String from, String to) throws Exception {
