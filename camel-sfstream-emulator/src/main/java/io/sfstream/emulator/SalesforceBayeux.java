@@ -150,8 +150,11 @@ final class SalesforceBayeux implements BayeuxServer.Extension, BayeuxServer.Ses
         }
         List<ServerMessage.Mutable> batch = new ArrayList<>();
         synchronized (state) {
-            // what is really queued for the session, so the budget cannot drift from a missed dequeue callback
-            int budget = maxEventsPerResponse - state.session.getQueue().size();
+            // what is queued for the session: our own count (reset when the queue is taken for a response, so a pump
+            // right after the dequeue callback sees the full budget) bounded by the queue's real size (so the budget
+            // cannot drift should a dequeue callback be missed)
+            int queued = Math.min(state.queued.get(), state.session.getQueue().size());
+            int budget = maxEventsPerResponse - queued;
             for (Map.Entry<String, Long> cursor : state.cursors.entrySet()) {
                 if (budget <= 0) {
                     break;
