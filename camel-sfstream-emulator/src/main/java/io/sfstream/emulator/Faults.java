@@ -16,6 +16,7 @@ public final class Faults {
     private final AtomicInteger htmlRequests = new AtomicInteger();
     private volatile int htmlStatus = 503;
     private final AtomicLong stallMillis = new AtomicLong();
+    private final AtomicInteger stallRequests = new AtomicInteger();
     private final AtomicInteger failSubscribes = new AtomicInteger();
     private final AtomicReference<String> subscribeFailureReason = new AtomicReference<>("503::Server is too busy");
     private final AtomicInteger failLogins = new AtomicInteger();
@@ -43,7 +44,13 @@ public final class Faults {
 
     /** The next Bayeux request is stalled for {@code d} before it is processed (so its response comes late). */
     public void stallResponses(Duration d) {
+        stallNextRequests(1, d);
+    }
+
+    /** The next {@code k} Bayeux requests are each stalled for {@code d} before they are processed. */
+    public void stallNextRequests(int k, Duration d) {
         stallMillis.set(d.toMillis());
+        stallRequests.set(k);
     }
 
     /**
@@ -65,7 +72,7 @@ public final class Faults {
     public void reset() {
         failRequests.set(0);
         htmlRequests.set(0);
-        stallMillis.set(0);
+        stallRequests.set(0);
         failSubscribes.set(0);
         failLogins.set(0);
     }
@@ -83,7 +90,7 @@ public final class Faults {
     }
 
     long takeStall() {
-        return stallMillis.getAndSet(0);
+        return take(stallRequests) ? stallMillis.get() : 0;
     }
 
     /** @return the failure reason for this subscribe, or null */

@@ -299,7 +299,7 @@ final class FrontHandler extends Handler.Wrapper {
                 return ok(response, callback);
             }
             case "faults/stall" -> {
-                emulator.faults().stallResponses(Duration.ofMillis(intParam(q, "millis", 1000)));
+                emulator.faults().stallNextRequests(intParam(q, "count", 1), Duration.ofMillis(intParam(q, "millis", 1000)));
                 return ok(response, callback);
             }
             case "faults/failNextSubscribes" -> {

@@ -67,6 +67,19 @@ class FaultInjectionTest {
     }
 
     @Test
+    void stallNextRequestsDelaysSeveralResponses() throws Exception {
+        BayeuxTestClient c = new BayeuxTestClient(SF.emulator()).login();
+        SF.emulator().faults().stallNextRequests(2, Duration.ofMillis(400));
+        long t0 = System.nanoTime();
+        c.handshake();
+        c.connectFirst();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isGreaterThanOrEqualTo(780);
+        long t1 = System.nanoTime();
+        c.subscribe("/topic/Stall", -1);
+        assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(380);
+    }
+
+    @Test
     void failNextSubscribesAnswersTheFailureReason() throws Exception {
         BayeuxTestClient c = new BayeuxTestClient(SF.emulator()).open();
         SF.emulator().faults().failNextSubscribes(1, "503::Server is too busy");
