@@ -16,10 +16,10 @@ public class ExampleRoutes extends RouteBuilder {
     public void configure() {
         from("sfstream:" + ORDERS_TOPIC + "?replay=ALL_EVENTS").routeId("orders")
                 .log("PushTopic ${header." + SfStreamConstants.EVENT_TYPE + "} replayId=${header."
-                     + SfStreamConstants.REPLAY_ID + "} ${body[sobject]}");
+                     + SfStreamConstants.REPLAY_ID + "} ${body}");
         from("sfstream:" + LOW_INK_EVENT + "?replay=ALL_EVENTS").routeId("low-ink")
                 .log("Platform event replayId=${header." + SfStreamConstants.REPLAY_ID + "} uuid=${header."
-                     + SfStreamConstants.EVENT_UUID + "} ${body[payload]}");
+                     + SfStreamConstants.EVENT_UUID + "} ${body}");
         from("sfstream:" + ACCOUNT_CHANGES + "?replay=ALL_EVENTS").routeId("account-changes")
                 .log("Change event ${header." + SfStreamConstants.CHANGE_TYPE + "} ${header."
                      + SfStreamConstants.ENTITY_NAME + "} replayId=${header." + SfStreamConstants.REPLAY_ID + "}");

@@ -42,7 +42,7 @@ public final class SfStreamExample {
             copyEnv(main, "SFSTREAM_PASSWORD", "password");
             copyEnv(main, "SFSTREAM_REFRESH_TOKEN", "refreshToken");
         }
-        main.configure().addRoutesBuilder(new ExampleRoutes());
+        // ExampleRoutes is found by Camel Main's classpath scan of this package
         try {
             main.run(args);
         } finally {
