@@ -18,6 +18,7 @@ final class EventLog {
     private final String channel;
     private final int retentionCount;
     private final long retentionMillis;
+    private final java.time.Clock clock;
 
     private long[] ids = new long[64];
     private long[] times = new long[64];
@@ -26,8 +27,9 @@ final class EventLog {
     private int size;
     private long lastId;
 
-    EventLog(String channel, int retentionCount, long retentionMillis) {
+    EventLog(String channel, int retentionCount, long retentionMillis, java.time.Clock clock) {
         this.channel = channel;
+        this.clock = clock;
         this.retentionCount = retentionCount;
         this.retentionMillis = retentionMillis;
         // start somewhere that is clearly not 0 or 1, like a real org's log
@@ -54,7 +56,7 @@ final class EventLog {
         times[i] = createdMillis;
         data[i] = dataJson;
         size++;
-        trim(System.currentTimeMillis());
+        trim(clock.millis());
     }
 
     private void grow() {
@@ -99,7 +101,7 @@ final class EventLog {
 
     /** Cursor meaning "everything retained": just before the oldest retained event. */
     synchronized long beforeOldest() {
-        trim(System.currentTimeMillis());
+        trim(clock.millis());
         return size == 0 ? lastId : ids[head] - 1;
     }
 
@@ -108,13 +110,13 @@ final class EventLog {
      * [oldest retained id, last assigned id].
      */
     synchronized boolean isResumable(long replayId) {
-        trim(System.currentTimeMillis());
+        trim(clock.millis());
         return size > 0 && replayId >= ids[head] && replayId <= lastId;
     }
 
     /** Up to {@code max} retained events strictly after {@code cursor}, oldest first. */
     synchronized List<Entry> after(long cursor, int max) {
-        trim(System.currentTimeMillis());
+        trim(clock.millis());
         if (size == 0 || max <= 0 || cursor >= ids[head + size - 1]) {
             return List.of();
         }
@@ -142,7 +144,7 @@ final class EventLog {
     }
 
     synchronized List<Long> replayIds() {
-        trim(System.currentTimeMillis());
+        trim(clock.millis());
         List<Long> out = new ArrayList<>(size);
         for (int i = head; i < head + size; i++) {
             out.add(ids[i]);
@@ -151,7 +153,7 @@ final class EventLog {
     }
 
     synchronized int size() {
-        trim(System.currentTimeMillis());
+        trim(clock.millis());
         return size;
     }
 }

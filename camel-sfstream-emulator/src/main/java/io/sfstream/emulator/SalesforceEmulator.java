@@ -252,7 +252,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         for (int done = 0; done < count; done += chunk) {
             int n = Math.min(chunk, count - done);
             synchronized (log) {
-                long now = System.currentTimeMillis();
+                long now = config.clock.millis();
                 for (int i = 0; i < n; i++) {
                     long id = log.nextId();
                     log.append(id, now, events.data(channel, kind, id, now, Map.of(), payloadBytes));
@@ -271,7 +271,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         EventLog log = log(channel);
         long id;
         synchronized (log) {
-            long now = System.currentTimeMillis();
+            long now = config.clock.millis();
             id = log.nextId();
             log.append(id, now, events.data(channel, kind, id, now, new java.util.LinkedHashMap<>(
                 Objects.requireNonNullElse(fields, Map.of())), 0));
@@ -300,7 +300,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     }
 
     EventLog log(String channel) {
-        return logs.computeIfAbsent(channel, c -> new EventLog(c, config.retentionCount, config.retention.toMillis()));
+        return logs.computeIfAbsent(channel, c -> new EventLog(c, config.retentionCount, config.retention.toMillis(), config.clock));
     }
 
     boolean channelExists(String bareChannel) {
@@ -375,8 +375,15 @@ public final class SalesforceEmulator implements AutoCloseable {
         private int maxEventsPerResponse = 1000;
         private PublicKey jwtPublicKey;
         private boolean channelMustExist;
+        private java.time.Clock clock = java.time.Clock.systemUTC();
 
         private Builder() {
+        }
+
+        /** The clock of event CreatedDates and retention by age (tests move it instead of waiting). */
+        public Builder clock(java.time.Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
         }
 
         /** The port to bind on 127.0.0.1; 0 (default) picks a free one. */

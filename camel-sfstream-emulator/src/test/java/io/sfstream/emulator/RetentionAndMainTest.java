@@ -24,21 +24,60 @@ class RetentionAndMainTest {
         }
     }
 
+    /** A clock the test moves. */
+    static final class MovableClock extends java.time.Clock {
+        private final java.util.concurrent.atomic.AtomicLong millis =
+            new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+
+        void advance(Duration d) {
+            millis.addAndGet(d.toMillis());
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis.get());
+        }
+    }
+
     @Test
     void retentionByAgeDropsOldEvents() throws Exception {
+        MovableClock clock = new MovableClock();
         try (SalesforceEmulator sf = SalesforceEmulator.builder().connectHold(Duration.ofMillis(200))
-            .retention(Duration.ofMillis(500)).build().start()) {
+            .retention(Duration.ofHours(24)).clock(clock).build().start()) {
             List<Long> old = sf.publish("/topic/Age", 5, 0);
-            await().atMost(Duration.ofSeconds(5)).until(() -> sf.replayIds("/topic/Age").isEmpty());
+            clock.advance(Duration.ofHours(23));
             List<Long> fresh = sf.publish("/topic/Age", 2, 0);
+            assertThat(sf.replayIds("/topic/Age")).hasSize(7);
+            clock.advance(Duration.ofHours(2));
             assertThat(sf.replayIds("/topic/Age")).containsExactlyElementsOf(fresh);
             BayeuxTestClient c = new BayeuxTestClient(sf).open();
             JsonNode expired = c.subscribe("/topic/Age", old.get(4));
             assertThat(expired.path("error").asText()).startsWith("400::The replayId {" + old.get(4) + "} you provided"
                 + " was invalid.");
             assertThat(c.subscribe("/topic/Age", -2).path("successful").asBoolean()).isTrue();
-            assertThat(c.collect(2, Duration.ofSeconds(5))).extracting(BayeuxTestClient::replayId)
-                .containsExactlyElementsOf(fresh);
+            List<JsonNode> events = c.collect(2, Duration.ofSeconds(5));
+            assertThat(events).extracting(BayeuxTestClient::replayId).containsExactlyElementsOf(fresh);
+            // CreatedDate follows the emulator's clock
+            assertThat(events.get(0).path("data").path("event").path("createdDate").asText())
+                .isEqualTo(EventFactory.SF_DATE.format(clock.instant().minus(Duration.ofHours(2))));
+        }
+    }
+
+    @Test
+    void retentionByAgeWithTheSystemClock() {
+        try (SalesforceEmulator sf = SalesforceEmulator.builder().retention(Duration.ofMillis(300)).build().start()) {
+            sf.publish("/u/AgeReal", 3, 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> sf.replayIds("/u/AgeReal").isEmpty());
         }
     }
 

@@ -34,7 +34,13 @@ class SessionTest {
 
     @Test
     void firstConnectIsAnsweredAtOnceWithSalesforceAdviceLaterConnectsAreHeld() throws Exception {
-        BayeuxTestClient c = new BayeuxTestClient(SF.emulator()).login();
+        try (SalesforceEmulator sf = SalesforceEmulator.builder().connectHold(Duration.ofMillis(2000)).build().start()) {
+            firstAndLaterConnects(sf);
+        }
+    }
+
+    private static void firstAndLaterConnects(SalesforceEmulator sf) throws Exception {
+        BayeuxTestClient c = new BayeuxTestClient(sf).login();
         c.handshake();
         long t0 = System.nanoTime();
         JsonNode first = BayeuxTestClient.reply(c.connectFirst(), "/meta/connect");
@@ -43,13 +49,13 @@ class SessionTest {
         assertThat(first.path("advice").path("interval").asLong()).isZero();
         assertThat(first.path("advice").path("timeout").asLong()).isEqualTo(110_000);
         assertThat(first.path("advice").path("reconnect").asText()).isEqualTo("retry");
-        assertThat(firstMillis).isLessThan(300);
+        assertThat(firstMillis).isLessThan(1500);
 
         long t1 = System.nanoTime();
         JsonNode held = BayeuxTestClient.reply(c.connect(), "/meta/connect");
         long heldMillis = (System.nanoTime() - t1) / 1_000_000;
         assertThat(held.path("successful").asBoolean()).isTrue();
-        assertThat(heldMillis).isBetween(300L, 5_000L);
+        assertThat(heldMillis).isBetween(1900L, 10_000L);
     }
 
     @Test
@@ -81,7 +87,7 @@ class SessionTest {
     @Test
     void sessionExpiresWithoutConnectWithinDeadline() throws Exception {
         try (SalesforceEmulator sf = SalesforceEmulator.builder().connectHold(Duration.ofMillis(200))
-            .sessionTimeout(Duration.ofMillis(600)).build().start()) {
+            .sessionTimeout(Duration.ofMillis(1500)).build().start()) {
             BayeuxTestClient c = new BayeuxTestClient(sf).open();
             c.subscribe("/topic/Expiry", -1);
             assertThat(sf.counters().liveSessions()).isEqualTo(1);
@@ -98,7 +104,7 @@ class SessionTest {
     @Test
     void activeSessionDoesNotExpire() throws Exception {
         try (SalesforceEmulator sf = SalesforceEmulator.builder().connectHold(Duration.ofMillis(300))
-            .sessionTimeout(Duration.ofMillis(800)).build().start()) {
+            .sessionTimeout(Duration.ofMillis(2000)).build().start()) {
             BayeuxTestClient c = new BayeuxTestClient(sf).open();
             for (int i = 0; i < 6; i++) {
                 assertThat(BayeuxTestClient.reply(c.connect(), "/meta/connect").path("successful").asBoolean())
