@@ -13,6 +13,8 @@ import io.sfstream.emulator.SalesforceEmulator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The process {@link CrashDurabilityIT} kills: a plain CamelContext (camel-main is not on the classpath) consuming one
@@ -21,6 +23,8 @@ import org.apache.camel.impl.DefaultCamelContext;
  * started; SIGTERM stops the context gracefully (which flushes the marker).
  */
 public final class CrashTestApp {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrashTestApp.class);
 
     private CrashTestApp() {
     }
@@ -66,6 +70,7 @@ public final class CrashTestApp {
                         // durable before the exchange completes, so before its marker can be committed
                         output.force(false);
                     }
+                    LOG.debug("processed {}", replayId);
                 });
             }
         });
@@ -77,6 +82,9 @@ public final class CrashTestApp {
                 synchronized (output) {
                     output.close();
                 }
+                // from the hook: once the hooks are done the JVM halts, maybe before the main thread runs again
+                System.out.println("STOPPED");
+                System.out.flush();
             } catch (Exception e) {
                 e.printStackTrace();
             } finally {
@@ -90,7 +98,5 @@ public final class CrashTestApp {
         while (!stopped.await(1, TimeUnit.HOURS)) {
             // block until SIGTERM
         }
-        System.out.println("STOPPED");
-        System.out.flush();
     }
 }
