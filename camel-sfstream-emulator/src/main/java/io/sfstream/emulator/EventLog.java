@@ -59,6 +59,26 @@ final class EventLog {
         trim(clock.millis());
     }
 
+    /**
+     * Re-adds an event read back from a data directory, keeping its replayId; ids must come in increasing order.
+     * The next {@link #nextId()} continues after the highest one.
+     */
+    synchronized void restore(long id, long createdMillis, String dataJson) {
+        if (size > 0 && id <= ids[head + size - 1]) {
+            return;
+        }
+        if (head + size == ids.length) {
+            grow();
+        }
+        int i = head + size;
+        ids[i] = id;
+        times[i] = createdMillis;
+        data[i] = dataJson;
+        size++;
+        lastId = id;
+        trim(clock.millis());
+    }
+
     private void grow() {
         if (head > 0 && size < ids.length / 2) {
             // compact in place

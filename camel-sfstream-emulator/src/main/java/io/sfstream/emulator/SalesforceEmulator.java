@@ -66,6 +66,7 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final Set<String> createdChannels = ConcurrentHashMap.newKeySet();
     private final AtomicLong logins = new AtomicLong();
     private final int instance;
+    private final EventJournal journal;
     private ExecutorService pumpExecutor;
     private SalesforceBayeux salesforce;
     private Server server;
@@ -78,6 +79,10 @@ public final class SalesforceEmulator implements AutoCloseable {
         this.tokens = new TokenService(mapper, orgId, userId, config.jwtPublicKey);
         this.events = new EventFactory(mapper, userId);
         this.instance = INSTANCES.incrementAndGet();
+        this.journal = config.dataDirectory == null ? null : new EventJournal(config.dataDirectory);
+        if (journal != null) {
+            createdChannels.addAll(journal.load(this::log));
+        }
     }
 
     public static Builder builder() {
@@ -187,6 +192,9 @@ public final class SalesforceEmulator implements AutoCloseable {
             }
         }
         salesforce = null;
+        if (journal != null) {
+            journal.close();
+        }
         ExecutorService executor = pumpExecutor;
         pumpExecutor = null;
         if (executor != null) {
@@ -255,7 +263,9 @@ public final class SalesforceEmulator implements AutoCloseable {
                 long now = config.clock.millis();
                 for (int i = 0; i < n; i++) {
                     long id = log.nextId();
-                    log.append(id, now, events.data(channel, kind, id, now, Map.of(), payloadBytes));
+                    String json = events.data(channel, kind, id, now, Map.of(), payloadBytes);
+                    journal(channel, id, now, json);
+                    log.append(id, now, json);
                     ids.add(id);
                 }
             }
@@ -273,11 +283,24 @@ public final class SalesforceEmulator implements AutoCloseable {
         synchronized (log) {
             long now = config.clock.millis();
             id = log.nextId();
-            log.append(id, now, events.data(channel, kind, id, now, new java.util.LinkedHashMap<>(
-                Objects.requireNonNullElse(fields, Map.of())), 0));
+            String json = events.data(channel, kind, id, now, new java.util.LinkedHashMap<>(
+                Objects.requireNonNullElse(fields, Map.of())), 0);
+            journal(channel, id, now, json);
+            log.append(id, now, json);
         }
         notifyPublished(channel);
         return id;
+    }
+
+    private void journal(String channel, long id, long createdMillis, String json) {
+        if (journal != null) {
+            journal.append(channel, id, createdMillis, json);
+        }
+    }
+
+    /** The directory events are kept in across JVM restarts ({@code builder().dataDirectory(dir)}), or null. */
+    public java.nio.file.Path dataDirectory() {
+        return config.dataDirectory;
     }
 
     private void notifyPublished(String channel) {
@@ -376,8 +399,20 @@ public final class SalesforceEmulator implements AutoCloseable {
         private PublicKey jwtPublicKey;
         private boolean channelMustExist;
         private java.time.Clock clock = java.time.Clock.systemUTC();
+        private java.nio.file.Path dataDirectory;
 
         private Builder() {
+        }
+
+        /**
+         * Keeps every published event in this directory (one append-only file per channel) and reloads them when an
+         * emulator is built on it again, with the same replayIds: a client's replay markers stay valid across JVM
+         * restarts. Retention still applies to what is served; the files are not trimmed. Default: none, events live
+         * in memory only.
+         */
+        public Builder dataDirectory(java.nio.file.Path directory) {
+            this.dataDirectory = directory;
+            return this;
         }
 
         /** The clock of event CreatedDates and retention by age (tests move it instead of waiting). */
