@@ -4,7 +4,8 @@ import io.sfstream.camel.SfStreamConstants;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * Logs every event of three channels, one of each common kind.
+ * The Java DSL example: logs every event of a PushTopic. The platform event and the change events are consumed by the
+ * YAML ({@code routes/low-ink.yaml}) and XML ({@code routes/account-changes.xml}) examples.
  */
 public class ExampleRoutes extends RouteBuilder {
 
@@ -17,11 +18,5 @@ public class ExampleRoutes extends RouteBuilder {
         from("sfstream:" + ORDERS_TOPIC + "?replay=ALL_EVENTS").routeId("orders")
                 .log("PushTopic ${header." + SfStreamConstants.EVENT_TYPE + "} replayId=${header."
                      + SfStreamConstants.REPLAY_ID + "} ${body}");
-        from("sfstream:" + LOW_INK_EVENT + "?replay=ALL_EVENTS").routeId("low-ink")
-                .log("Platform event replayId=${header." + SfStreamConstants.REPLAY_ID + "} uuid=${header."
-                     + SfStreamConstants.EVENT_UUID + "} ${body}");
-        from("sfstream:" + ACCOUNT_CHANGES + "?replay=ALL_EVENTS").routeId("account-changes")
-                .log("Change event ${header." + SfStreamConstants.CHANGE_TYPE + "} ${header."
-                     + SfStreamConstants.ENTITY_NAME + "} replayId=${header." + SfStreamConstants.REPLAY_ID + "}");
     }
 }
