@@ -45,12 +45,16 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": getOrCreateConfiguration(target).setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.sfstream.camel.SfStreamConfiguration.class, value)); return true;
+        case "connectiontimeout":
+        case "connectionTimeout": getOrCreateConfiguration(target).setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": getOrCreateConfiguration(target).setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
         case "loginurl":
         case "loginUrl": getOrCreateConfiguration(target).setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": getOrCreateConfiguration(target).setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": getOrCreateConfiguration(target).setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": getOrCreateConfiguration(target).setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
@@ -99,12 +103,16 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
         case "configuration": return io.sfstream.camel.SfStreamConfiguration.class;
+        case "connectiontimeout":
+        case "connectionTimeout": return java.time.Duration.class;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return boolean.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return java.time.Duration.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
@@ -154,12 +162,16 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return getOrCreateConfiguration(target).getClientSecret();
         case "configuration": return target.getConfiguration();
+        case "connectiontimeout":
+        case "connectionTimeout": return getOrCreateConfiguration(target).getConnectionTimeout();
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return getOrCreateConfiguration(target).isIgnoreSubscriberErrors();
         case "loginurl":
         case "loginUrl": return getOrCreateConfiguration(target).getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return getOrCreateConfiguration(target).getMaxBatchSize();
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return getOrCreateConfiguration(target).getMaxErroneousPeriod();
         case "maxpendingcount":
         case "maxPendingCount": return getOrCreateConfiguration(target).getMaxPendingCount();
         case "maxreconnectdelay":

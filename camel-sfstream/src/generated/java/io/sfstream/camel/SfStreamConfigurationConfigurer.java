@@ -33,12 +33,16 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": target.setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "connectiontimeout":
+        case "connectionTimeout": target.setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": target.setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
         case "loginurl":
         case "loginUrl": target.setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": target.setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": target.setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": target.setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
@@ -82,12 +86,16 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
+        case "connectiontimeout":
+        case "connectionTimeout": return java.time.Duration.class;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return boolean.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return java.time.Duration.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
@@ -132,12 +140,16 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": return target.getClientId();
         case "clientsecret":
         case "clientSecret": return target.getClientSecret();
+        case "connectiontimeout":
+        case "connectionTimeout": return target.getConnectionTimeout();
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return target.isIgnoreSubscriberErrors();
         case "loginurl":
         case "loginUrl": return target.getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return target.getMaxBatchSize();
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return target.getMaxErroneousPeriod();
         case "maxpendingcount":
         case "maxPendingCount": return target.getMaxPendingCount();
         case "maxreconnectdelay":

@@ -35,6 +35,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": target.getConfiguration().setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.getConfiguration().setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "connectiontimeout":
+        case "connectionTimeout": target.getConfiguration().setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -46,6 +48,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "loginUrl": target.getConfiguration().setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": target.getConfiguration().setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": target.getConfiguration().setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": target.getConfiguration().setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
@@ -91,6 +95,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
+        case "connectiontimeout":
+        case "connectionTimeout": return java.time.Duration.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -102,6 +108,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return java.time.Duration.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
@@ -148,6 +156,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": return target.getConfiguration().getClientId();
         case "clientsecret":
         case "clientSecret": return target.getConfiguration().getClientSecret();
+        case "connectiontimeout":
+        case "connectionTimeout": return target.getConfiguration().getConnectionTimeout();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
@@ -159,6 +169,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "loginUrl": return target.getConfiguration().getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return target.getConfiguration().getMaxBatchSize();
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return target.getConfiguration().getMaxErroneousPeriod();
         case "maxpendingcount":
         case "maxPendingCount": return target.getConfiguration().getMaxPendingCount();
         case "maxreconnectdelay":

@@ -23,7 +23,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(28);
+        Set<String> props = new HashSet<>(30);
         props.add("apiVersion");
         props.add("batchTimeout");
         props.add("bodyType");
@@ -31,12 +31,14 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("channel");
         props.add("clientId");
         props.add("clientSecret");
+        props.add("connectionTimeout");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("filter");
         props.add("ignoreSubscriberErrors");
         props.add("loginUrl");
         props.add("maxBatchSize");
+        props.add("maxErroneousPeriod");
         props.add("maxPendingCount");
         props.add("maxReconnectDelay");
         props.add("objectMapper");

@@ -36,7 +36,13 @@ import org.slf4j.LoggerFactory;
  * any active state -> WAITING_TO_RETRY -> LOGGING_IN | HANDSHAKING | CONNECTED   (after a back-off)
  * CONNECTED -> HANDSHAKING        (403::Unknown client, advice handshake, server /meta/disconnect)
  * CONNECTED -> LOGGING_IN         (401::Authentication invalid: the token expired or was revoked)
+ * any active state -> FAILED     (failing for maxErroneousPeriod: terminal, listeners get a fatal error)
  * any -> CLOSED                   (close(): /meta/disconnect is sent when connected)
+ * </pre>
+ * An outage begins with the first failure after a successful handshake or connect and ends with the next one. Once it
+ * has lasted {@code connectionTimeout}, a {@link TransportTimeoutException} is reported once and the statistics say
+ * timed out; once it has lasted {@code maxErroneousPeriod}, the session fails for good.
+ * <pre>
  * </pre>
  */
 final class BayeuxSession {
@@ -57,6 +63,8 @@ final class BayeuxSession {
         HANDSHAKING,
         CONNECTED,
         WAITING_TO_RETRY,
+        /** Terminal: failing for longer than maxErroneousPeriod. */
+        FAILED,
         CLOSED
     }
 
@@ -99,6 +107,10 @@ final class BayeuxSession {
     private final BackOff backOff;
     private final Clock clock;
     private final SessionStatistics statistics = new SessionStatistics();
+    /** 0: never time out. */
+    private final Duration connectionTimeout;
+    /** 0: never fail for good. */
+    private final Duration maxErroneousPeriod;
 
     // confined to the scheduler thread
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
@@ -117,9 +129,24 @@ final class BayeuxSession {
     private long adviceTimeoutMs = DEFAULT_ADVICE_TIMEOUT_MS;
     private int failedAttempts;
     private Instant stateSince;
+    /** The first failure since the last successful handshake or connect, or null. */
+    private Instant unhealthySince;
+    /** Incremented per outage, so that timers of an earlier outage are recognised. */
+    private int outage;
+    private boolean timeoutReported;
+    private SfStreamException lastFailure;
+    private SfStreamException fatal;
 
     BayeuxSession(String name, SalesforceLogin login, BayeuxTransport transport, ObjectMapper json, String apiVersion,
                   ScheduledExecutorService scheduler, BackOff backOff, Clock clock) {
+        this(name, login, transport, json, apiVersion, scheduler, backOff, clock, Duration.ZERO, Duration.ZERO);
+    }
+
+    BayeuxSession(String name, SalesforceLogin login, BayeuxTransport transport, ObjectMapper json, String apiVersion,
+                  ScheduledExecutorService scheduler, BackOff backOff, Clock clock, Duration connectionTimeout,
+                  Duration maxErroneousPeriod) {
+        this.connectionTimeout = connectionTimeout == null ? Duration.ZERO : connectionTimeout;
+        this.maxErroneousPeriod = maxErroneousPeriod == null ? Duration.ZERO : maxErroneousPeriod;
         this.name = name;
         this.login = login;
         this.transport = transport;
@@ -145,6 +172,7 @@ final class BayeuxSession {
             switch (state) {
                 case IDLE -> transition(State.LOGGING_IN, "first channel " + key);
                 case CONNECTED -> sendSubscribe(subscription);
+                case FAILED -> listener.onFatal(fatal);
                 default -> LOG.debug("Session {}: {} will be subscribed after the handshake", name, key);
             }
         });
@@ -217,7 +245,7 @@ final class BayeuxSession {
 
     private void transition(State next, String reason) {
         State previous = state;
-        if (previous == State.CLOSED) {
+        if (previous == State.CLOSED || (previous == State.FAILED && next != State.CLOSED)) {
             return;
         }
         state = next;
@@ -242,6 +270,12 @@ final class BayeuxSession {
     }
 
     private void retry(State after, SfStreamException cause, Duration minimumDelay) {
+        if (state == State.FAILED || state == State.CLOSED) {
+            return;
+        }
+        if (failing(cause)) {
+            return;
+        }
         Duration delay = backOff.delay(failedAttempts++);
         if (delay.compareTo(minimumDelay) < 0) {
             delay = minimumDelay;
@@ -305,8 +339,8 @@ final class BayeuxSession {
             SfStreamException cause = new SfStreamException("Salesforce denied the handshake: " + error);
             if (error.contains("401::")) {
                 retry(State.LOGGING_IN, cause, Duration.ZERO);
-            } else if (error.contains("concurrent user limit") || error.contains("limit exceeded")) {
-                retry(State.HANDSHAKING, cause, backOff.max());
+            } else if (isLimit(error)) {
+                retry(State.HANDSHAKING, limitReached(error), backOff.max());
             } else {
                 retry(State.HANDSHAKING, cause, Duration.ZERO);
             }
@@ -318,6 +352,7 @@ final class BayeuxSession {
         clientId = reply.get("clientId").asText();
         firstConnect = true;
         failedAttempts = 0;
+        healthy();
         statistics.handshaked();
         LOG.info("Session {}: Bayeux handshake done with {}", name, cometdUrl);
         transition(State.CONNECTED, "handshake successful");
@@ -366,6 +401,7 @@ final class BayeuxSession {
         if (reply.path("successful").asBoolean(false)) {
             firstConnect = false;
             failedAttempts = 0;
+            healthy();
             connectWhenRoom(adviceIntervalMs);
             return;
         }
@@ -377,6 +413,8 @@ final class BayeuxSession {
             statistics.rehandshake();
             LOG.info("Session {}: server asks for a new handshake ({}); channels resume after their last event", name, error);
             transition(State.HANDSHAKING, error);
+        } else if (isLimit(error)) {
+            retry(State.HANDSHAKING, limitReached(error), backOff.max());
         } else if ("none".equals(reconnect)) {
             retry(State.LOGGING_IN, new SfStreamException("Salesforce ended the session (advice none): " + error),
                     backOff.max());
@@ -468,10 +506,15 @@ final class BayeuxSession {
         } else if (error.contains("401::")) {
             subscription.status = Status.PENDING;
             retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Duration.ZERO);
+        } else if (isLimit(error)) {
+            subscription.status = Status.PENDING;
+            retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
+                    "Salesforce streaming limit reached while subscribing " + channel + " (" + error
+                    + "); waiting maxReconnectDelay before each further attempt"), backOff.max());
         } else if (error.contains("503::") || reply == null) {
             subscription.status = Status.PENDING;
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
-                    "Salesforce could not subscribe " + channel + " for now: " + error));
+                    "Salesforce could not subscribe " + channel + " for now: " + error), Duration.ZERO);
         } else if (isInvalidReplayId(error) && fallBack(subscription, from, error)) {
             sendSubscribe(subscription);
         } else {
@@ -511,8 +554,11 @@ final class BayeuxSession {
     }
 
     /** A temporary refusal of one channel: retry that channel alone after a back-off, never the whole session. */
-    private void retryChannel(Subscription subscription, SubscriptionException cause) {
+    private void retryChannel(Subscription subscription, SubscriptionException cause, Duration minimumDelay) {
         Duration delay = backOff.delay(failedAttempts++);
+        if (delay.compareTo(minimumDelay) < 0) {
+            delay = minimumDelay;
+        }
         LOG.warn("Session {}: {}; retrying in {} ms", name, cause.getMessage(), delay.toMillis());
         subscription.listener.onError(cause, false);
         int expectedGeneration = generation;
@@ -613,7 +659,7 @@ final class BayeuxSession {
         LOG.trace("Session {}: >> {}", name, message);
         transport.send(cometdUrl, token.value(), batch, timeout)
                 .whenComplete((replies, error) -> onSessionThread(() -> {
-                    if (state == State.CLOSED || gen != generation) {
+                    if (state == State.CLOSED || state == State.FAILED || gen != generation) {
                         return;
                     }
                     if (error != null) {
@@ -644,6 +690,98 @@ final class BayeuxSession {
             return error.isEmpty() ? "unknown error" : error;
         }
         return error.isEmpty() ? failureReason : error + " (failureReason " + failureReason + ")";
+    }
+
+    /** Org-wide limits (concurrent clients, daily events): retrying soon cannot help. */
+    static boolean isLimit(String error) {
+        String lower = error.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("concurrent user limit") || lower.contains("limit exceeded");
+    }
+
+    private static SfStreamException limitReached(String error) {
+        return new SfStreamException("Salesforce streaming limit reached (" + error
+                                     + "); waiting maxReconnectDelay before each further attempt");
+    }
+
+    // ------------------------------------------------------------------ outages
+
+    /**
+     * Records a failure: starts an outage when none is running, reports the connection timeout once, and fails the
+     * session for good after maxErroneousPeriod. True when the session has just failed for good.
+     */
+    private boolean failing(SfStreamException cause) {
+        lastFailure = cause;
+        if (unhealthySince == null) {
+            unhealthySince = clock.instant();
+            timeoutReported = false;
+            statistics.unhealthy(unhealthySince);
+            int current = ++outage;
+            scheduleOutageCheck(current, connectionTimeout);
+            scheduleOutageCheck(current, maxErroneousPeriod);
+        }
+        return checkOutage();
+    }
+
+    private void scheduleOutageCheck(int expectedOutage, Duration after) {
+        if (after.isZero() || after.isNegative()) {
+            return;
+        }
+        scheduler.schedule(() -> onSessionThread(() -> {
+            if (outage == expectedOutage && unhealthySince != null) {
+                checkOutage();
+            }
+        }), after.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** True when the session has failed for good. */
+    private boolean checkOutage() {
+        if (state == State.FAILED || state == State.CLOSED || unhealthySince == null) {
+            return state == State.FAILED;
+        }
+        Duration lasting = Duration.between(unhealthySince, clock.instant());
+        if (!maxErroneousPeriod.isZero() && !maxErroneousPeriod.isNegative() && lasting.compareTo(maxErroneousPeriod) >= 0) {
+            failForGood(lasting);
+            return true;
+        }
+        if (!timeoutReported && !connectionTimeout.isZero() && !connectionTimeout.isNegative()
+                && lasting.compareTo(connectionTimeout) >= 0) {
+            timeoutReported = true;
+            statistics.timedOut();
+            TransportTimeoutException timeout = new TransportTimeoutException("Session " + name
+                    + " has been unable to connect to Salesforce for " + lasting.toMillis() + " ms (connectionTimeout="
+                    + connectionTimeout + "); still reconnecting. Last error: "
+                    + (lastFailure == null ? "none" : lastFailure.getMessage()), connectionTimeout, lastFailure);
+            LOG.warn("{}", timeout.getMessage());
+            reportToAll(timeout);
+        }
+        return false;
+    }
+
+    private void failForGood(Duration lasting) {
+        fatal = new SfStreamException("Session " + name + " has been failing for " + lasting.toMillis()
+                + " ms, longer than maxErroneousPeriod=" + maxErroneousPeriod
+                + "; it stopped for good: restart the route to try again. Last error: "
+                + (lastFailure == null ? "none" : lastFailure.getMessage()), lastFailure);
+        LOG.error("{}", fatal.getMessage());
+        statistics.failed(fatal, clock.instant());
+        statistics.fatal(fatal.getMessage());
+        transition(State.FAILED, "maxErroneousPeriod exceeded");
+        clientId = null;
+        for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
+            subscription.listener.onFatal(fatal);
+        }
+    }
+
+    /** A successful handshake or connect ends the outage. */
+    private void healthy() {
+        if (unhealthySince != null) {
+            LOG.info("Session {}: connected again after {} ms", name,
+                    Duration.between(unhealthySince, clock.instant()).toMillis());
+            unhealthySince = null;
+            timeoutReported = false;
+            outage++;
+            statistics.unhealthy(null);
+        }
     }
 
     private void reportToAll(SfStreamException error) {

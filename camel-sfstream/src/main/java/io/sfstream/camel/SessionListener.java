@@ -39,4 +39,11 @@ interface SessionListener {
      * {@code channelFailed} true means the session gave up on this channel until the endpoint is restarted.
      */
     void onError(SfStreamException error, boolean channelFailed);
+
+    /**
+     * The session stopped for good (maxErroneousPeriod): no event comes until the endpoint is restarted.
+     */
+    default void onFatal(SfStreamException error) {
+        onError(error, true);
+    }
 }

@@ -56,7 +56,8 @@ final class SessionRegistry {
         String key = keyOf(endpoint.getConfiguration());
         String channel = listener.channel().subscription();
         List<Entry> entries = byKey.computeIfAbsent(key, k -> new ArrayList<>());
-        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)).findFirst().orElse(null);
+        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)
+                && e.session.statistics().state() != BayeuxSession.State.FAILED).findFirst().orElse(null);
         if (entry == null) {
             entry = newSession(endpoint.getConfiguration());
             entries.add(entry);
@@ -110,7 +111,7 @@ final class SessionRegistry {
         BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
         BayeuxSession session = new BayeuxSession(name, login, transport, PROTOCOL_JSON, config.getApiVersion(),
-                scheduler, backOff, Clock.systemUTC());
+                scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
         return new Entry(session, scheduler);
     }
 
@@ -119,7 +120,8 @@ final class SessionRegistry {
         String material = String.join("\u0000", config.effectiveLoginUrl(), String.valueOf(config.getClientId()),
                 String.valueOf(config.getClientSecret()), String.valueOf(config.getUsername()),
                 String.valueOf(config.getPassword()), String.valueOf(config.getRefreshToken()), config.getApiVersion(),
-                String.valueOf(config.getTimeToWaitBeforeConnectionRetry()), String.valueOf(config.getMaxReconnectDelay()));
+                String.valueOf(config.getTimeToWaitBeforeConnectionRetry()), String.valueOf(config.getMaxReconnectDelay()),
+                String.valueOf(config.getConnectionTimeout()), String.valueOf(config.getMaxErroneousPeriod()));
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));

@@ -20,6 +20,9 @@ final class SessionStatistics {
     private volatile Instant stateSince;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
+    private volatile Instant unhealthySince;
+    private volatile boolean timedOut;
+    private volatile String fatalError;
 
     void state(BayeuxSession.State state, Instant since) {
         this.state = state;
@@ -57,6 +60,37 @@ final class SessionStatistics {
     void failed(Exception error, Instant at) {
         lastError = error.getMessage();
         lastErrorAt = at;
+    }
+
+    /** The session started failing at {@code since} (null: it is connected again). */
+    void unhealthy(Instant since) {
+        this.unhealthySince = since;
+        if (since == null) {
+            timedOut = false;
+        }
+    }
+
+    void timedOut() {
+        timedOut = true;
+    }
+
+    void fatal(String message) {
+        fatalError = message;
+    }
+
+    /** When the current outage began: the first failure since the last successful handshake or connect; null when none. */
+    Instant unhealthySince() {
+        return unhealthySince;
+    }
+
+    /** Whether the current outage has lasted connectionTimeout: the readiness check reports DOWN. */
+    boolean isTimedOut() {
+        return timedOut;
+    }
+
+    /** Why the session stopped for good (maxErroneousPeriod), or null. */
+    String fatalError() {
+        return fatalError;
     }
 
     BayeuxSession.State state() {

@@ -54,6 +54,8 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     private final DeliveryTracker tracker = new DeliveryTracker();
     /** The first processing failure that stopped delivery, with ignoreSubscriberErrors=false. */
     private final AtomicReference<SubscriberErrorException> failure = new AtomicReference<>();
+    /** Set when the session stopped for good (maxErroneousPeriod); cleared by a restart. */
+    private final AtomicReference<SfStreamException> fatalError = new AtomicReference<>();
     private EventMapper mapper;
     private ReplayMarkerStore store;
     private MarkerCommitter committer;
@@ -94,6 +96,23 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         return failure.get();
     }
 
+    /** Why the session of this consumer stopped for good (maxErroneousPeriod), or null; cleared by a restart. */
+    public SfStreamException getFatalError() {
+        return fatalError.get();
+    }
+
+    /** Whether the session has been unable to reconnect for connectionTimeout (readiness DOWN). */
+    public boolean isConnectionTimedOut() {
+        BayeuxSession current = session;
+        return current != null && current.statistics().isTimedOut();
+    }
+
+    /** When the session's current outage began, or null when it is connected. */
+    public Instant getUnhealthySince() {
+        BayeuxSession current = session;
+        return current == null ? null : current.statistics().unhealthySince();
+    }
+
     @Override
     protected void doStart() throws Exception {
         super.doStart();
@@ -103,6 +122,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         pending.set(0);
         inFlight.set(0);
         failure.set(null);
+        fatalError.set(null);
         full = false;
         draining = false;
         store = endpoint.getComponent().stores().acquire(endpoint);
@@ -236,6 +256,14 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     @Override
     public void onError(SfStreamException error, boolean channelFailed) {
         getExceptionHandler().handleException(error.getMessage(), error);
+    }
+
+    @Override
+    public void onFatal(SfStreamException error) {
+        if (fatalError.compareAndSet(null, error)) {
+            // the route stays started and delivers nothing more until it is restarted
+            getExceptionHandler().handleException(error.getMessage(), error);
+        }
     }
 
     // ------------------------------------------------------------------ dispatcher thread
