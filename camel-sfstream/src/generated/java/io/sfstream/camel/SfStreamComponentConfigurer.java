@@ -30,8 +30,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         SfStreamComponent target = (SfStreamComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": getOrCreateConfiguration(target).setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
         case "apiversion":
         case "apiVersion": getOrCreateConfiguration(target).setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
+        case "authenticationtype":
+        case "authenticationType": getOrCreateConfiguration(target).setAuthenticationType(property(camelContext, io.sfstream.camel.AuthenticationType.class, value)); return true;
         case "autowiredenabled":
         case "autowiredEnabled": target.setAutowiredEnabled(property(camelContext, boolean.class, value)); return true;
         case "batchtimeout":
@@ -45,23 +49,48 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": getOrCreateConfiguration(target).setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.sfstream.camel.SfStreamConfiguration.class, value)); return true;
-        case "connectiontimeout":
-        case "connectionTimeout": getOrCreateConfiguration(target).setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": getOrCreateConfiguration(target).setHttpConnectTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "httprequesttimeout":
+        case "httpRequestTimeout": getOrCreateConfiguration(target).setHttpRequestTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": getOrCreateConfiguration(target).setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
+        case "instanceurl":
+        case "instanceUrl": getOrCreateConfiguration(target).setInstanceUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "jwtaudience":
+        case "jwtAudience": getOrCreateConfiguration(target).setJwtAudience(property(camelContext, java.lang.String.class, value)); return true;
+        case "keypassword":
+        case "keyPassword": getOrCreateConfiguration(target).setKeyPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "keystore": getOrCreateConfiguration(target).setKeystore(property(camelContext, org.apache.camel.support.jsse.KeyStoreParameters.class, value)); return true;
+        case "keystorealias":
+        case "keystoreAlias": getOrCreateConfiguration(target).setKeystoreAlias(property(camelContext, java.lang.String.class, value)); return true;
         case "loginurl":
         case "loginUrl": getOrCreateConfiguration(target).setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": getOrCreateConfiguration(target).setMaxBatchSize(property(camelContext, int.class, value)); return true;
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": getOrCreateConfiguration(target).setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
+        case "maxmessagesize":
+        case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": getOrCreateConfiguration(target).setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
         case "maxReconnectDelay": getOrCreateConfiguration(target).setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "nonproxyhosts":
+        case "nonProxyHosts": getOrCreateConfiguration(target).setNonProxyHosts(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
         case "objectMapper": getOrCreateConfiguration(target).setObjectMapper(property(camelContext, com.fasterxml.jackson.databind.ObjectMapper.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "privatekey":
+        case "privateKey": getOrCreateConfiguration(target).setPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "privatekeyfile":
+        case "privateKeyFile": getOrCreateConfiguration(target).setPrivateKeyFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyhost":
+        case "proxyHost": getOrCreateConfiguration(target).setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxypassword":
+        case "proxyPassword": getOrCreateConfiguration(target).setProxyPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyport":
+        case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "proxyusername":
+        case "proxyUsername": getOrCreateConfiguration(target).setProxyUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": getOrCreateConfiguration(target).setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": getOrCreateConfiguration(target).setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -74,12 +103,18 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "replaystore":
         case "replayStore": getOrCreateConfiguration(target).setReplayStore(property(camelContext, java.lang.Object.class, value)); return true;
         case "sandbox": getOrCreateConfiguration(target).setSandbox(property(camelContext, boolean.class, value)); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "subscriptionname":
         case "subscriptionName": getOrCreateConfiguration(target).setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": getOrCreateConfiguration(target).setTimeToWaitBeforeConnectionRetry(property(camelContext, java.time.Duration.class, value)); return true;
+        case "tokensupplier":
+        case "tokenSupplier": getOrCreateConfiguration(target).setTokenSupplier(property(camelContext, io.sfstream.camel.TokenSupplier.class, value)); return true;
         case "unmarshaltype":
         case "unmarshalType": getOrCreateConfiguration(target).setUnmarshalType(property(camelContext, java.lang.Class.class, value)); return true;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": getOrCreateConfiguration(target).setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -88,8 +123,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return java.lang.String.class;
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
+        case "authenticationtype":
+        case "authenticationType": return io.sfstream.camel.AuthenticationType.class;
         case "autowiredenabled":
         case "autowiredEnabled": return boolean.class;
         case "batchtimeout":
@@ -103,23 +142,48 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
         case "configuration": return io.sfstream.camel.SfStreamConfiguration.class;
-        case "connectiontimeout":
-        case "connectionTimeout": return java.time.Duration.class;
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": return java.time.Duration.class;
+        case "httprequesttimeout":
+        case "httpRequestTimeout": return java.time.Duration.class;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return boolean.class;
+        case "instanceurl":
+        case "instanceUrl": return java.lang.String.class;
+        case "jwtaudience":
+        case "jwtAudience": return java.lang.String.class;
+        case "keypassword":
+        case "keyPassword": return java.lang.String.class;
+        case "keystore": return org.apache.camel.support.jsse.KeyStoreParameters.class;
+        case "keystorealias":
+        case "keystoreAlias": return java.lang.String.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": return java.time.Duration.class;
+        case "maxmessagesize":
+        case "maxMessageSize": return int.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
         case "maxReconnectDelay": return java.time.Duration.class;
+        case "nonproxyhosts":
+        case "nonProxyHosts": return java.lang.String.class;
         case "objectmapper":
         case "objectMapper": return com.fasterxml.jackson.databind.ObjectMapper.class;
         case "password": return java.lang.String.class;
+        case "privatekey":
+        case "privateKey": return java.lang.String.class;
+        case "privatekeyfile":
+        case "privateKeyFile": return java.lang.String.class;
+        case "proxyhost":
+        case "proxyHost": return java.lang.String.class;
+        case "proxypassword":
+        case "proxyPassword": return java.lang.String.class;
+        case "proxyport":
+        case "proxyPort": return java.lang.Integer.class;
+        case "proxyusername":
+        case "proxyUsername": return java.lang.String.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -132,12 +196,18 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "replaystore":
         case "replayStore": return java.lang.Object.class;
         case "sandbox": return boolean.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "subscriptionname":
         case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return java.time.Duration.class;
+        case "tokensupplier":
+        case "tokenSupplier": return io.sfstream.camel.TokenSupplier.class;
         case "unmarshaltype":
         case "unmarshalType": return java.lang.Class.class;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return boolean.class;
         case "username": return java.lang.String.class;
         default: return null;
         }
@@ -147,8 +217,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         SfStreamComponent target = (SfStreamComponent) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return getOrCreateConfiguration(target).getAccessToken();
         case "apiversion":
         case "apiVersion": return getOrCreateConfiguration(target).getApiVersion();
+        case "authenticationtype":
+        case "authenticationType": return getOrCreateConfiguration(target).getAuthenticationType();
         case "autowiredenabled":
         case "autowiredEnabled": return target.isAutowiredEnabled();
         case "batchtimeout":
@@ -162,23 +236,48 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return getOrCreateConfiguration(target).getClientSecret();
         case "configuration": return target.getConfiguration();
-        case "connectiontimeout":
-        case "connectionTimeout": return getOrCreateConfiguration(target).getConnectionTimeout();
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": return getOrCreateConfiguration(target).getHttpConnectTimeout();
+        case "httprequesttimeout":
+        case "httpRequestTimeout": return getOrCreateConfiguration(target).getHttpRequestTimeout();
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return getOrCreateConfiguration(target).isIgnoreSubscriberErrors();
+        case "instanceurl":
+        case "instanceUrl": return getOrCreateConfiguration(target).getInstanceUrl();
+        case "jwtaudience":
+        case "jwtAudience": return getOrCreateConfiguration(target).getJwtAudience();
+        case "keypassword":
+        case "keyPassword": return getOrCreateConfiguration(target).getKeyPassword();
+        case "keystore": return getOrCreateConfiguration(target).getKeystore();
+        case "keystorealias":
+        case "keystoreAlias": return getOrCreateConfiguration(target).getKeystoreAlias();
         case "loginurl":
         case "loginUrl": return getOrCreateConfiguration(target).getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return getOrCreateConfiguration(target).getMaxBatchSize();
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": return getOrCreateConfiguration(target).getMaxErroneousPeriod();
+        case "maxmessagesize":
+        case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxpendingcount":
         case "maxPendingCount": return getOrCreateConfiguration(target).getMaxPendingCount();
         case "maxreconnectdelay":
         case "maxReconnectDelay": return getOrCreateConfiguration(target).getMaxReconnectDelay();
+        case "nonproxyhosts":
+        case "nonProxyHosts": return getOrCreateConfiguration(target).getNonProxyHosts();
         case "objectmapper":
         case "objectMapper": return getOrCreateConfiguration(target).getObjectMapper();
         case "password": return getOrCreateConfiguration(target).getPassword();
+        case "privatekey":
+        case "privateKey": return getOrCreateConfiguration(target).getPrivateKey();
+        case "privatekeyfile":
+        case "privateKeyFile": return getOrCreateConfiguration(target).getPrivateKeyFile();
+        case "proxyhost":
+        case "proxyHost": return getOrCreateConfiguration(target).getProxyHost();
+        case "proxypassword":
+        case "proxyPassword": return getOrCreateConfiguration(target).getProxyPassword();
+        case "proxyport":
+        case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
+        case "proxyusername":
+        case "proxyUsername": return getOrCreateConfiguration(target).getProxyUsername();
         case "refreshtoken":
         case "refreshToken": return getOrCreateConfiguration(target).getRefreshToken();
         case "replay": return getOrCreateConfiguration(target).getReplay();
@@ -191,12 +290,18 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "replaystore":
         case "replayStore": return getOrCreateConfiguration(target).getReplayStore();
         case "sandbox": return getOrCreateConfiguration(target).isSandbox();
+        case "sslcontextparameters":
+        case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
         case "subscriptionname":
         case "subscriptionName": return getOrCreateConfiguration(target).getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return getOrCreateConfiguration(target).getTimeToWaitBeforeConnectionRetry();
+        case "tokensupplier":
+        case "tokenSupplier": return getOrCreateConfiguration(target).getTokenSupplier();
         case "unmarshaltype":
         case "unmarshalType": return getOrCreateConfiguration(target).getUnmarshalType();
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return getOrCreateConfiguration(target).isUseGlobalSslContextParameters();
         case "username": return getOrCreateConfiguration(target).getUsername();
         default: return null;
         }

@@ -23,8 +23,12 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         io.sfstream.camel.SfStreamConfiguration target = (io.sfstream.camel.SfStreamConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": target.setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
         case "apiversion":
         case "apiVersion": target.setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
+        case "authenticationtype":
+        case "authenticationType": target.setAuthenticationType(property(camelContext, io.sfstream.camel.AuthenticationType.class, value)); return true;
         case "batchtimeout":
         case "batchTimeout": target.setBatchTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "bodytype":
@@ -33,23 +37,48 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": target.setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
-        case "connectiontimeout":
-        case "connectionTimeout": target.setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": target.setHttpConnectTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "httprequesttimeout":
+        case "httpRequestTimeout": target.setHttpRequestTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": target.setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
+        case "instanceurl":
+        case "instanceUrl": target.setInstanceUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "jwtaudience":
+        case "jwtAudience": target.setJwtAudience(property(camelContext, java.lang.String.class, value)); return true;
+        case "keypassword":
+        case "keyPassword": target.setKeyPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "keystore": target.setKeystore(property(camelContext, org.apache.camel.support.jsse.KeyStoreParameters.class, value)); return true;
+        case "keystorealias":
+        case "keystoreAlias": target.setKeystoreAlias(property(camelContext, java.lang.String.class, value)); return true;
         case "loginurl":
         case "loginUrl": target.setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": target.setMaxBatchSize(property(camelContext, int.class, value)); return true;
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": target.setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
+        case "maxmessagesize":
+        case "maxMessageSize": target.setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": target.setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
         case "maxReconnectDelay": target.setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "nonproxyhosts":
+        case "nonProxyHosts": target.setNonProxyHosts(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
         case "objectMapper": target.setObjectMapper(property(camelContext, com.fasterxml.jackson.databind.ObjectMapper.class, value)); return true;
         case "password": target.setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "privatekey":
+        case "privateKey": target.setPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "privatekeyfile":
+        case "privateKeyFile": target.setPrivateKeyFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyhost":
+        case "proxyHost": target.setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxypassword":
+        case "proxyPassword": target.setProxyPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyport":
+        case "proxyPort": target.setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "proxyusername":
+        case "proxyUsername": target.setProxyUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": target.setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -62,12 +91,18 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "replaystore":
         case "replayStore": target.setReplayStore(property(camelContext, java.lang.Object.class, value)); return true;
         case "sandbox": target.setSandbox(property(camelContext, boolean.class, value)); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": target.setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "subscriptionname":
         case "subscriptionName": target.setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": target.setTimeToWaitBeforeConnectionRetry(property(camelContext, java.time.Duration.class, value)); return true;
+        case "tokensupplier":
+        case "tokenSupplier": target.setTokenSupplier(property(camelContext, io.sfstream.camel.TokenSupplier.class, value)); return true;
         case "unmarshaltype":
         case "unmarshalType": target.setUnmarshalType(property(camelContext, java.lang.Class.class, value)); return true;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "username": target.setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -76,8 +111,12 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return java.lang.String.class;
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
+        case "authenticationtype":
+        case "authenticationType": return io.sfstream.camel.AuthenticationType.class;
         case "batchtimeout":
         case "batchTimeout": return java.time.Duration.class;
         case "bodytype":
@@ -86,23 +125,48 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
-        case "connectiontimeout":
-        case "connectionTimeout": return java.time.Duration.class;
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": return java.time.Duration.class;
+        case "httprequesttimeout":
+        case "httpRequestTimeout": return java.time.Duration.class;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return boolean.class;
+        case "instanceurl":
+        case "instanceUrl": return java.lang.String.class;
+        case "jwtaudience":
+        case "jwtAudience": return java.lang.String.class;
+        case "keypassword":
+        case "keyPassword": return java.lang.String.class;
+        case "keystore": return org.apache.camel.support.jsse.KeyStoreParameters.class;
+        case "keystorealias":
+        case "keystoreAlias": return java.lang.String.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": return java.time.Duration.class;
+        case "maxmessagesize":
+        case "maxMessageSize": return int.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
         case "maxReconnectDelay": return java.time.Duration.class;
+        case "nonproxyhosts":
+        case "nonProxyHosts": return java.lang.String.class;
         case "objectmapper":
         case "objectMapper": return com.fasterxml.jackson.databind.ObjectMapper.class;
         case "password": return java.lang.String.class;
+        case "privatekey":
+        case "privateKey": return java.lang.String.class;
+        case "privatekeyfile":
+        case "privateKeyFile": return java.lang.String.class;
+        case "proxyhost":
+        case "proxyHost": return java.lang.String.class;
+        case "proxypassword":
+        case "proxyPassword": return java.lang.String.class;
+        case "proxyport":
+        case "proxyPort": return java.lang.Integer.class;
+        case "proxyusername":
+        case "proxyUsername": return java.lang.String.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -115,12 +179,18 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "replaystore":
         case "replayStore": return java.lang.Object.class;
         case "sandbox": return boolean.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "subscriptionname":
         case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return java.time.Duration.class;
+        case "tokensupplier":
+        case "tokenSupplier": return io.sfstream.camel.TokenSupplier.class;
         case "unmarshaltype":
         case "unmarshalType": return java.lang.Class.class;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return boolean.class;
         case "username": return java.lang.String.class;
         default: return null;
         }
@@ -130,8 +200,12 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         io.sfstream.camel.SfStreamConfiguration target = (io.sfstream.camel.SfStreamConfiguration) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return target.getAccessToken();
         case "apiversion":
         case "apiVersion": return target.getApiVersion();
+        case "authenticationtype":
+        case "authenticationType": return target.getAuthenticationType();
         case "batchtimeout":
         case "batchTimeout": return target.getBatchTimeout();
         case "bodytype":
@@ -140,23 +214,48 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": return target.getClientId();
         case "clientsecret":
         case "clientSecret": return target.getClientSecret();
-        case "connectiontimeout":
-        case "connectionTimeout": return target.getConnectionTimeout();
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": return target.getHttpConnectTimeout();
+        case "httprequesttimeout":
+        case "httpRequestTimeout": return target.getHttpRequestTimeout();
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return target.isIgnoreSubscriberErrors();
+        case "instanceurl":
+        case "instanceUrl": return target.getInstanceUrl();
+        case "jwtaudience":
+        case "jwtAudience": return target.getJwtAudience();
+        case "keypassword":
+        case "keyPassword": return target.getKeyPassword();
+        case "keystore": return target.getKeystore();
+        case "keystorealias":
+        case "keystoreAlias": return target.getKeystoreAlias();
         case "loginurl":
         case "loginUrl": return target.getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return target.getMaxBatchSize();
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": return target.getMaxErroneousPeriod();
+        case "maxmessagesize":
+        case "maxMessageSize": return target.getMaxMessageSize();
         case "maxpendingcount":
         case "maxPendingCount": return target.getMaxPendingCount();
         case "maxreconnectdelay":
         case "maxReconnectDelay": return target.getMaxReconnectDelay();
+        case "nonproxyhosts":
+        case "nonProxyHosts": return target.getNonProxyHosts();
         case "objectmapper":
         case "objectMapper": return target.getObjectMapper();
         case "password": return target.getPassword();
+        case "privatekey":
+        case "privateKey": return target.getPrivateKey();
+        case "privatekeyfile":
+        case "privateKeyFile": return target.getPrivateKeyFile();
+        case "proxyhost":
+        case "proxyHost": return target.getProxyHost();
+        case "proxypassword":
+        case "proxyPassword": return target.getProxyPassword();
+        case "proxyport":
+        case "proxyPort": return target.getProxyPort();
+        case "proxyusername":
+        case "proxyUsername": return target.getProxyUsername();
         case "refreshtoken":
         case "refreshToken": return target.getRefreshToken();
         case "replay": return target.getReplay();
@@ -169,12 +268,18 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "replaystore":
         case "replayStore": return target.getReplayStore();
         case "sandbox": return target.isSandbox();
+        case "sslcontextparameters":
+        case "sslContextParameters": return target.getSslContextParameters();
         case "subscriptionname":
         case "subscriptionName": return target.getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return target.getTimeToWaitBeforeConnectionRetry();
+        case "tokensupplier":
+        case "tokenSupplier": return target.getTokenSupplier();
         case "unmarshaltype":
         case "unmarshalType": return target.getUnmarshalType();
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
         case "username": return target.getUsername();
         default: return null;
         }

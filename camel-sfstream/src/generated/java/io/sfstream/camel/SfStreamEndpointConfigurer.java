@@ -23,8 +23,12 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
     public boolean configure(CamelContext camelContext, Object obj, String name, Object value, boolean ignoreCase) {
         SfStreamEndpoint target = (SfStreamEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": target.getConfiguration().setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
         case "apiversion":
         case "apiVersion": target.getConfiguration().setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
+        case "authenticationtype":
+        case "authenticationType": target.getConfiguration().setAuthenticationType(property(camelContext, io.sfstream.camel.AuthenticationType.class, value)); return true;
         case "batchtimeout":
         case "batchTimeout": target.getConfiguration().setBatchTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "bodytype":
@@ -35,28 +39,53 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": target.getConfiguration().setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.getConfiguration().setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
-        case "connectiontimeout":
-        case "connectionTimeout": target.getConfiguration().setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
         case "exchangePattern": target.setExchangePattern(property(camelContext, org.apache.camel.ExchangePattern.class, value)); return true;
         case "filter": target.setFilter(property(camelContext, java.lang.String.class, value)); return true;
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": target.getConfiguration().setHttpConnectTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "httprequesttimeout":
+        case "httpRequestTimeout": target.getConfiguration().setHttpRequestTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": target.getConfiguration().setIgnoreSubscriberErrors(property(camelContext, boolean.class, value)); return true;
+        case "instanceurl":
+        case "instanceUrl": target.getConfiguration().setInstanceUrl(property(camelContext, java.lang.String.class, value)); return true;
+        case "jwtaudience":
+        case "jwtAudience": target.getConfiguration().setJwtAudience(property(camelContext, java.lang.String.class, value)); return true;
+        case "keypassword":
+        case "keyPassword": target.getConfiguration().setKeyPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "keystore": target.getConfiguration().setKeystore(property(camelContext, org.apache.camel.support.jsse.KeyStoreParameters.class, value)); return true;
+        case "keystorealias":
+        case "keystoreAlias": target.getConfiguration().setKeystoreAlias(property(camelContext, java.lang.String.class, value)); return true;
         case "loginurl":
         case "loginUrl": target.getConfiguration().setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": target.getConfiguration().setMaxBatchSize(property(camelContext, int.class, value)); return true;
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": target.getConfiguration().setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
+        case "maxmessagesize":
+        case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
         case "maxPendingCount": target.getConfiguration().setMaxPendingCount(property(camelContext, int.class, value)); return true;
         case "maxreconnectdelay":
         case "maxReconnectDelay": target.getConfiguration().setMaxReconnectDelay(property(camelContext, java.time.Duration.class, value)); return true;
+        case "nonproxyhosts":
+        case "nonProxyHosts": target.getConfiguration().setNonProxyHosts(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
         case "objectMapper": target.getConfiguration().setObjectMapper(property(camelContext, com.fasterxml.jackson.databind.ObjectMapper.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "privatekey":
+        case "privateKey": target.getConfiguration().setPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
+        case "privatekeyfile":
+        case "privateKeyFile": target.getConfiguration().setPrivateKeyFile(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyhost":
+        case "proxyHost": target.getConfiguration().setProxyHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxypassword":
+        case "proxyPassword": target.getConfiguration().setProxyPassword(property(camelContext, java.lang.String.class, value)); return true;
+        case "proxyport":
+        case "proxyPort": target.getConfiguration().setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
+        case "proxyusername":
+        case "proxyUsername": target.getConfiguration().setProxyUsername(property(camelContext, java.lang.String.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": target.getConfiguration().setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.getConfiguration().setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -69,12 +98,18 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "replaystore":
         case "replayStore": target.getConfiguration().setReplayStore(property(camelContext, java.lang.Object.class, value)); return true;
         case "sandbox": target.getConfiguration().setSandbox(property(camelContext, boolean.class, value)); return true;
+        case "sslcontextparameters":
+        case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
         case "subscriptionname":
         case "subscriptionName": target.getConfiguration().setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": target.getConfiguration().setTimeToWaitBeforeConnectionRetry(property(camelContext, java.time.Duration.class, value)); return true;
+        case "tokensupplier":
+        case "tokenSupplier": target.getConfiguration().setTokenSupplier(property(camelContext, io.sfstream.camel.TokenSupplier.class, value)); return true;
         case "unmarshaltype":
         case "unmarshalType": target.getConfiguration().setUnmarshalType(property(camelContext, java.lang.Class.class, value)); return true;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": target.getConfiguration().setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
@@ -83,8 +118,12 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
     @Override
     public Class<?> getOptionType(String name, boolean ignoreCase) {
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return java.lang.String.class;
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
+        case "authenticationtype":
+        case "authenticationType": return io.sfstream.camel.AuthenticationType.class;
         case "batchtimeout":
         case "batchTimeout": return java.time.Duration.class;
         case "bodytype":
@@ -95,28 +134,53 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
-        case "connectiontimeout":
-        case "connectionTimeout": return java.time.Duration.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
         case "exchangePattern": return org.apache.camel.ExchangePattern.class;
         case "filter": return java.lang.String.class;
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": return java.time.Duration.class;
+        case "httprequesttimeout":
+        case "httpRequestTimeout": return java.time.Duration.class;
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return boolean.class;
+        case "instanceurl":
+        case "instanceUrl": return java.lang.String.class;
+        case "jwtaudience":
+        case "jwtAudience": return java.lang.String.class;
+        case "keypassword":
+        case "keyPassword": return java.lang.String.class;
+        case "keystore": return org.apache.camel.support.jsse.KeyStoreParameters.class;
+        case "keystorealias":
+        case "keystoreAlias": return java.lang.String.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": return java.time.Duration.class;
+        case "maxmessagesize":
+        case "maxMessageSize": return int.class;
         case "maxpendingcount":
         case "maxPendingCount": return int.class;
         case "maxreconnectdelay":
         case "maxReconnectDelay": return java.time.Duration.class;
+        case "nonproxyhosts":
+        case "nonProxyHosts": return java.lang.String.class;
         case "objectmapper":
         case "objectMapper": return com.fasterxml.jackson.databind.ObjectMapper.class;
         case "password": return java.lang.String.class;
+        case "privatekey":
+        case "privateKey": return java.lang.String.class;
+        case "privatekeyfile":
+        case "privateKeyFile": return java.lang.String.class;
+        case "proxyhost":
+        case "proxyHost": return java.lang.String.class;
+        case "proxypassword":
+        case "proxyPassword": return java.lang.String.class;
+        case "proxyport":
+        case "proxyPort": return java.lang.Integer.class;
+        case "proxyusername":
+        case "proxyUsername": return java.lang.String.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -129,12 +193,18 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "replaystore":
         case "replayStore": return java.lang.Object.class;
         case "sandbox": return boolean.class;
+        case "sslcontextparameters":
+        case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
         case "subscriptionname":
         case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return java.time.Duration.class;
+        case "tokensupplier":
+        case "tokenSupplier": return io.sfstream.camel.TokenSupplier.class;
         case "unmarshaltype":
         case "unmarshalType": return java.lang.Class.class;
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return boolean.class;
         case "username": return java.lang.String.class;
         default: return null;
         }
@@ -144,8 +214,12 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
     public Object getOptionValue(Object obj, String name, boolean ignoreCase) {
         SfStreamEndpoint target = (SfStreamEndpoint) obj;
         switch (ignoreCase ? name.toLowerCase() : name) {
+        case "accesstoken":
+        case "accessToken": return target.getConfiguration().getAccessToken();
         case "apiversion":
         case "apiVersion": return target.getConfiguration().getApiVersion();
+        case "authenticationtype":
+        case "authenticationType": return target.getConfiguration().getAuthenticationType();
         case "batchtimeout":
         case "batchTimeout": return target.getConfiguration().getBatchTimeout();
         case "bodytype":
@@ -156,28 +230,53 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": return target.getConfiguration().getClientId();
         case "clientsecret":
         case "clientSecret": return target.getConfiguration().getClientSecret();
-        case "connectiontimeout":
-        case "connectionTimeout": return target.getConfiguration().getConnectionTimeout();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
         case "exchangePattern": return target.getExchangePattern();
         case "filter": return target.getFilter();
+        case "httpconnecttimeout":
+        case "httpConnectTimeout": return target.getConfiguration().getHttpConnectTimeout();
+        case "httprequesttimeout":
+        case "httpRequestTimeout": return target.getConfiguration().getHttpRequestTimeout();
         case "ignoresubscribererrors":
         case "ignoreSubscriberErrors": return target.getConfiguration().isIgnoreSubscriberErrors();
+        case "instanceurl":
+        case "instanceUrl": return target.getConfiguration().getInstanceUrl();
+        case "jwtaudience":
+        case "jwtAudience": return target.getConfiguration().getJwtAudience();
+        case "keypassword":
+        case "keyPassword": return target.getConfiguration().getKeyPassword();
+        case "keystore": return target.getConfiguration().getKeystore();
+        case "keystorealias":
+        case "keystoreAlias": return target.getConfiguration().getKeystoreAlias();
         case "loginurl":
         case "loginUrl": return target.getConfiguration().getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return target.getConfiguration().getMaxBatchSize();
-        case "maxerroneousperiod":
-        case "maxErroneousPeriod": return target.getConfiguration().getMaxErroneousPeriod();
+        case "maxmessagesize":
+        case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "maxpendingcount":
         case "maxPendingCount": return target.getConfiguration().getMaxPendingCount();
         case "maxreconnectdelay":
         case "maxReconnectDelay": return target.getConfiguration().getMaxReconnectDelay();
+        case "nonproxyhosts":
+        case "nonProxyHosts": return target.getConfiguration().getNonProxyHosts();
         case "objectmapper":
         case "objectMapper": return target.getConfiguration().getObjectMapper();
         case "password": return target.getConfiguration().getPassword();
+        case "privatekey":
+        case "privateKey": return target.getConfiguration().getPrivateKey();
+        case "privatekeyfile":
+        case "privateKeyFile": return target.getConfiguration().getPrivateKeyFile();
+        case "proxyhost":
+        case "proxyHost": return target.getConfiguration().getProxyHost();
+        case "proxypassword":
+        case "proxyPassword": return target.getConfiguration().getProxyPassword();
+        case "proxyport":
+        case "proxyPort": return target.getConfiguration().getProxyPort();
+        case "proxyusername":
+        case "proxyUsername": return target.getConfiguration().getProxyUsername();
         case "refreshtoken":
         case "refreshToken": return target.getConfiguration().getRefreshToken();
         case "replay": return target.getConfiguration().getReplay();
@@ -190,12 +289,18 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "replaystore":
         case "replayStore": return target.getConfiguration().getReplayStore();
         case "sandbox": return target.getConfiguration().isSandbox();
+        case "sslcontextparameters":
+        case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
         case "subscriptionname":
         case "subscriptionName": return target.getConfiguration().getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
         case "timeToWaitBeforeConnectionRetry": return target.getConfiguration().getTimeToWaitBeforeConnectionRetry();
+        case "tokensupplier":
+        case "tokenSupplier": return target.getConfiguration().getTokenSupplier();
         case "unmarshaltype":
         case "unmarshalType": return target.getConfiguration().getUnmarshalType();
+        case "useglobalsslcontextparameters":
+        case "useGlobalSslContextParameters": return target.getConfiguration().isUseGlobalSslContextParameters();
         case "username": return target.getConfiguration().getUsername();
         default: return null;
         }

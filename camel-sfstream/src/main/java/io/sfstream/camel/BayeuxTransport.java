@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -26,11 +27,18 @@ final class BayeuxTransport {
     private final HttpClient http;
     private final CookieManager cookies;
     private final ObjectMapper json;
+    private final int maxMessageSize;
 
     BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json) {
+        this(httpBuilder, json, SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE);
+    }
+
+    /** @param maxMessageSize the largest response body read; a larger one fails naming the maxMessageSize option */
+    BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json, int maxMessageSize) {
         this.cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.http = httpBuilder.cookieHandler(cookies).build();
         this.json = json;
+        this.maxMessageSize = maxMessageSize;
     }
 
     HttpClient http() {
@@ -59,11 +67,17 @@ final class BayeuxTransport {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new BayeuxTransportException("Cannot encode Bayeux request", 0, e));
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        return http.sendAsync(request, BoundedBody.handler(maxMessageSize))
                 .handle((response, error) -> {
                     if (error != null) {
                         Throwable cause = error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error;
+                        BoundedBody.TooLarge tooLarge = BoundedBody.tooLarge(cause);
+                        if (tooLarge != null) {
+                            throw new BayeuxTransportException("Bayeux endpoint " + url + " answered with a body larger"
+                                                               + " than maxMessageSize (" + tooLarge.limit + " bytes)",
+                                    0, null);
+                        }
                         throw new BayeuxTransportException("Bayeux request to " + url + " failed: "
                                                            + SalesforceLogin.describe(cause), 0, cause);
                     }
@@ -71,22 +85,34 @@ final class BayeuxTransport {
                 });
     }
 
-    private List<JsonNode> decode(URI url, HttpResponse<byte[]> response) {
-        int status = response.statusCode();
+    List<JsonNode> decode(URI url, HttpResponse<byte[]> response) {
+        return decode(url, response.statusCode(), response.headers().firstValue("Content-Type").orElse("no content type"),
+                response.body());
+    }
+
+    /** Package-private for the hostile-input tests: never throws anything but BayeuxTransportException. */
+    List<JsonNode> decode(URI url, int status, String contentType, byte[] bytes) {
         JsonNode body = null;
+        String parseError = null;
         try {
-            body = json.readTree(response.body());
-        } catch (IOException e) {
+            body = bytes == null || bytes.length == 0 ? null : json.readTree(bytes);
+        } catch (StreamConstraintsException e) {
+            throw new BayeuxTransportException("Bayeux endpoint " + url + " answered HTTP " + status
+                                               + " with JSON beyond Jackson's limits: " + e.getOriginalMessage(),
+                    status, null);
+        } catch (IOException | RuntimeException e) {
             // not JSON: reported below with the status and content type
+            parseError = e.getClass().getSimpleName();
         }
         if (body != null && body.isObject()) {
             // tolerated: a single message instead of an array of one
             body = json.createArrayNode().add(body);
         }
         if (body == null || !body.isArray()) {
-            String type = response.headers().firstValue("Content-Type").orElse("no content type");
-            throw new BayeuxTransportException("Bayeux endpoint " + url + " answered HTTP " + status + " with a non-JSON body ("
-                                               + type + ", " + response.body().length + " bytes)",
+            throw new BayeuxTransportException("Bayeux endpoint " + url + " answered HTTP " + status + " with a "
+                                               + (body == null ? "non-JSON" : "non-Bayeux " + body.getNodeType())
+                                               + " body (" + contentType + ", " + (bytes == null ? 0 : bytes.length)
+                                               + " bytes" + (parseError == null ? "" : ", " + parseError) + ")",
                     status, null);
         }
         List<JsonNode> messages = new ArrayList<>(body.size());

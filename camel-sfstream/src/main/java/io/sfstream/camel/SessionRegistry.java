@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -29,7 +28,6 @@ final class SessionRegistry {
 
     /** The protocol's own JSON: independent of the objectMapper option, which only shapes bodies. */
     private static final ObjectMapper PROTOCOL_JSON = new ObjectMapper();
-    private static final Duration HTTP_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final SfStreamComponent component;
     private final AtomicInteger sequence = new AtomicInteger();
@@ -56,8 +54,7 @@ final class SessionRegistry {
         String key = keyOf(endpoint.getConfiguration());
         String channel = listener.channel().subscription();
         List<Entry> entries = byKey.computeIfAbsent(key, k -> new ArrayList<>());
-        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)
-                && e.session.statistics().state() != BayeuxSession.State.FAILED).findFirst().orElse(null);
+        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)).findFirst().orElse(null);
         if (entry == null) {
             entry = newSession(endpoint.getConfiguration());
             entries.add(entry);
@@ -103,16 +100,19 @@ final class SessionRegistry {
         String name = "sfstream-" + sequence.incrementAndGet();
         ExecutorServiceManager executors = component.getCamelContext().getExecutorServiceManager();
         ScheduledExecutorService scheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamSession-" + name);
-        HttpClient.Builder http = HttpClient.newBuilder()
-                .connectTimeout(HTTP_CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER);
-        BayeuxTransport transport = new BayeuxTransport(http, PROTOCOL_JSON);
-        SalesforceLogin login = new SalesforceLogin(transport.http(), PROTOCOL_JSON, config);
+        // connect timeout, proxy and TLS from the options: see HttpClients
+        HttpClient.Builder http = HttpClients.builder(config, component.getCamelContext());
+        BayeuxTransport transport = new BayeuxTransport(http, PROTOCOL_JSON, config.getMaxMessageSize());
+        SalesforceLogin login = new SalesforceLogin(transport.http(), PROTOCOL_JSON, config, component.getCamelContext());
         BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
         BayeuxSession session = new BayeuxSession(name, login, transport, PROTOCOL_JSON, config.getApiVersion(),
-                scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
+                scheduler, backOff, Clock.systemUTC());
         return new Entry(session, scheduler);
+    }
+
+    private static String identity(Object bean) {
+        return bean == null ? "null" : bean.getClass().getName() + "@" + System.identityHashCode(bean);
     }
 
     /** A digest, so that the key itself never holds a credential in memory dumps or logs. */
@@ -121,7 +121,18 @@ final class SessionRegistry {
                 String.valueOf(config.getClientSecret()), String.valueOf(config.getUsername()),
                 String.valueOf(config.getPassword()), String.valueOf(config.getRefreshToken()), config.getApiVersion(),
                 String.valueOf(config.getTimeToWaitBeforeConnectionRetry()), String.valueOf(config.getMaxReconnectDelay()),
-                String.valueOf(config.getConnectionTimeout()), String.valueOf(config.getMaxErroneousPeriod()));
+                // authentication, network and TLS options (identity of beans, values of the rest)
+                String.valueOf(config.getAuthenticationType()), String.valueOf(config.getPrivateKey()),
+                String.valueOf(config.getPrivateKeyFile()), identity(config.getKeystore()),
+                String.valueOf(config.getKeystoreAlias()), String.valueOf(config.getKeyPassword()),
+                String.valueOf(config.getJwtAudience()), String.valueOf(config.getAccessToken()),
+                String.valueOf(config.getInstanceUrl()), identity(config.getTokenSupplier()),
+                String.valueOf(config.getProxyHost()), String.valueOf(config.getProxyPort()),
+                String.valueOf(config.getProxyUsername()), String.valueOf(config.getProxyPassword()),
+                String.valueOf(config.getNonProxyHosts()), identity(config.getSslContextParameters()),
+                String.valueOf(config.isUseGlobalSslContextParameters()), String.valueOf(config.getHttpConnectTimeout()),
+                String.valueOf(config.getHttpRequestTimeout()), String.valueOf(config.getMaxMessageSize()));
+
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));

@@ -8,6 +8,8 @@ import org.apache.camel.spi.Configurer;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.UriParam;
 import org.apache.camel.spi.UriParams;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
 
 /**
  * The options of the sfstream component and its endpoints. The component holds the defaults; every endpoint works on
@@ -23,6 +25,8 @@ public class SfStreamConfiguration implements Cloneable {
     public static final String DEFAULT_API_VERSION = "64.0";
     public static final String NEW_EVENTS = "NEW_EVENTS";
     public static final String ALL_EVENTS = "ALL_EVENTS";
+    public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
+    public static final int MIN_MAX_MESSAGE_SIZE = 10 * 1024 * 1024;
 
     @UriParam(label = "security", defaultValue = DEFAULT_LOGIN_URL,
               description = "The Salesforce login URL: https://login.salesforce.com, https://test.salesforce.com or the org's My Domain URL. The OAuth token endpoint is {loginUrl}/services/oauth2/token.")
@@ -89,12 +93,63 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
               description = "The longest delay between two reconnection attempts.")
     private Duration maxReconnectDelay = Duration.ofSeconds(30);
+
+    @UriParam(label = "security",
+              description = "Forces the login flow: USERNAME_PASSWORD, REFRESH_TOKEN, CLIENT_CREDENTIALS, JWT_BEARER, ACCESS_TOKEN or TOKEN_SUPPLIER. Without it the flow follows from the options set.")
+    private AuthenticationType authenticationType;
+    @UriParam(label = "security", secret = true,
+              description = "The JWT bearer flow's private key (RS256): a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----).")
+    private String privateKey;
+    @UriParam(label = "security", secret = true,
+              description = "Path of a PKCS#8 PEM file holding the JWT bearer flow's private key (RS256).")
+    private String privateKeyFile;
+    @UriParam(label = "security",
+              description = "A keystore (Camel KeyStoreParameters bean, #name) holding the JWT bearer flow's private key under keystoreAlias.")
+    private KeyStoreParameters keystore;
+    @UriParam(label = "security",
+              description = "The alias of the JWT bearer flow's private key in keystore; defaults to the keystore's only key entry.")
+    private String keystoreAlias;
+    @UriParam(label = "security", secret = true,
+              description = "The password of the private key entry in keystore; defaults to the keystore's password.")
+    private String keyPassword;
+    @UriParam(label = "security",
+              description = "The aud claim of the JWT bearer flow's assertion; defaults to the login URL (https://login.salesforce.com, https://test.salesforce.com or the My Domain URL).")
+    private String jwtAudience;
+    @UriParam(label = "security", secret = true,
+              description = "A fixed access token, used with instanceUrl instead of logging in (tests and short jobs: it is not renewed).")
+    private String accessToken;
+    @UriParam(label = "security",
+              description = "The instance URL the fixed accessToken is valid for, e.g. https://mydomain.my.salesforce.com.")
+    private String instanceUrl;
+    @UriParam(label = "security",
+              description = "A TokenSupplier bean (#name) that obtains access tokens elsewhere; called at every login.")
+    private TokenSupplier tokenSupplier;
+    @UriParam(label = "proxy", description = "The host of an HTTP proxy for every request (login and streaming).")
+    private String proxyHost;
+    @UriParam(label = "proxy", description = "The port of the HTTP proxy.")
+    private Integer proxyPort;
+    @UriParam(label = "proxy", secret = true, description = "The user name for the HTTP proxy's Basic authentication.")
+    private String proxyUsername;
+    @UriParam(label = "proxy", secret = true, description = "The password for the HTTP proxy's Basic authentication.")
+    private String proxyPassword;
+    @UriParam(label = "proxy",
+              description = "Hosts reached without the proxy, separated by | or comma; * is a wildcard (e.g. localhost|*.internal.example.com).")
+    private String nonProxyHosts;
+    @UriParam(label = "security",
+              description = "TLS settings (Camel SSLContextParameters bean, #name): trust store, key store, protocols. Certificates and host names are always verified.")
+    private SSLContextParameters sslContextParameters;
+    @UriParam(label = "security", defaultValue = "false",
+              description = "Use the CamelContext's global SSLContextParameters when sslContextParameters is not set.")
+    private boolean useGlobalSslContextParameters;
     @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
-              description = "Once the session has been unable to reconnect this long, a TransportTimeoutException is reported through the exception handler (once per outage) and the session counts as timed out for readiness checks, while reconnecting goes on. 0 never times out.")
-    private Duration connectionTimeout = Duration.ofSeconds(10);
-    @UriParam(label = "advanced", defaultValue = "0", javaType = "java.time.Duration",
-              description = "Once the session has been failing this long without a successful handshake or connect, it stops for good: every consumer of the session gets a fatal SfStreamException and delivers nothing until its route is restarted. 0 (default) retries forever.")
-    private Duration maxErroneousPeriod = Duration.ZERO;
+              description = "How long to wait for a TCP (and TLS) connection to the login or streaming host.")
+    private Duration httpConnectTimeout = Duration.ofSeconds(10);
+    @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
+              description = "How long a token request may take; the long-poll /meta/connect timeout follows Salesforce's advice instead.")
+    private Duration httpRequestTimeout = Duration.ofSeconds(30);
+    @UriParam(label = "advanced", defaultValue = "16777216",
+              description = "The largest response body accepted, in bytes (at least 10 MB, Salesforce's own limit on a response of events). A larger response fails with a BayeuxTransportException naming this option.")
+    private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
 
     public String getLoginUrl() {
         return loginUrl;
@@ -216,22 +271,6 @@ public class SfStreamConfiguration implements Cloneable {
         this.maxReconnectDelay = maxReconnectDelay;
     }
 
-    public Duration getConnectionTimeout() {
-        return connectionTimeout;
-    }
-
-    public void setConnectionTimeout(Duration connectionTimeout) {
-        this.connectionTimeout = connectionTimeout;
-    }
-
-    public Duration getMaxErroneousPeriod() {
-        return maxErroneousPeriod;
-    }
-
-    public void setMaxErroneousPeriod(Duration maxErroneousPeriod) {
-        this.maxErroneousPeriod = maxErroneousPeriod;
-    }
-
     public Object getReplayStore() {
         return replayStore;
     }
@@ -294,6 +333,166 @@ public class SfStreamConfiguration implements Cloneable {
 
     public void setBatchTimeout(Duration batchTimeout) {
         this.batchTimeout = batchTimeout;
+    }
+
+    public AuthenticationType getAuthenticationType() {
+        return authenticationType;
+    }
+
+    public void setAuthenticationType(AuthenticationType authenticationType) {
+        this.authenticationType = authenticationType;
+    }
+
+    public String getPrivateKey() {
+        return privateKey;
+    }
+
+    public void setPrivateKey(String privateKey) {
+        this.privateKey = privateKey;
+    }
+
+    public String getPrivateKeyFile() {
+        return privateKeyFile;
+    }
+
+    public void setPrivateKeyFile(String privateKeyFile) {
+        this.privateKeyFile = privateKeyFile;
+    }
+
+    public KeyStoreParameters getKeystore() {
+        return keystore;
+    }
+
+    public void setKeystore(KeyStoreParameters keystore) {
+        this.keystore = keystore;
+    }
+
+    public String getKeystoreAlias() {
+        return keystoreAlias;
+    }
+
+    public void setKeystoreAlias(String keystoreAlias) {
+        this.keystoreAlias = keystoreAlias;
+    }
+
+    public String getKeyPassword() {
+        return keyPassword;
+    }
+
+    public void setKeyPassword(String keyPassword) {
+        this.keyPassword = keyPassword;
+    }
+
+    public String getJwtAudience() {
+        return jwtAudience;
+    }
+
+    public void setJwtAudience(String jwtAudience) {
+        this.jwtAudience = jwtAudience;
+    }
+
+    public String getAccessToken() {
+        return accessToken;
+    }
+
+    public void setAccessToken(String accessToken) {
+        this.accessToken = accessToken;
+    }
+
+    public String getInstanceUrl() {
+        return instanceUrl;
+    }
+
+    public void setInstanceUrl(String instanceUrl) {
+        this.instanceUrl = instanceUrl;
+    }
+
+    public TokenSupplier getTokenSupplier() {
+        return tokenSupplier;
+    }
+
+    public void setTokenSupplier(TokenSupplier tokenSupplier) {
+        this.tokenSupplier = tokenSupplier;
+    }
+
+    public String getProxyHost() {
+        return proxyHost;
+    }
+
+    public void setProxyHost(String proxyHost) {
+        this.proxyHost = proxyHost;
+    }
+
+    public Integer getProxyPort() {
+        return proxyPort;
+    }
+
+    public void setProxyPort(Integer proxyPort) {
+        this.proxyPort = proxyPort;
+    }
+
+    public String getProxyUsername() {
+        return proxyUsername;
+    }
+
+    public void setProxyUsername(String proxyUsername) {
+        this.proxyUsername = proxyUsername;
+    }
+
+    public String getProxyPassword() {
+        return proxyPassword;
+    }
+
+    public void setProxyPassword(String proxyPassword) {
+        this.proxyPassword = proxyPassword;
+    }
+
+    public String getNonProxyHosts() {
+        return nonProxyHosts;
+    }
+
+    public void setNonProxyHosts(String nonProxyHosts) {
+        this.nonProxyHosts = nonProxyHosts;
+    }
+
+    public SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
+    }
+
+    public boolean isUseGlobalSslContextParameters() {
+        return useGlobalSslContextParameters;
+    }
+
+    public void setUseGlobalSslContextParameters(boolean useGlobalSslContextParameters) {
+        this.useGlobalSslContextParameters = useGlobalSslContextParameters;
+    }
+
+    public Duration getHttpConnectTimeout() {
+        return httpConnectTimeout;
+    }
+
+    public void setHttpConnectTimeout(Duration httpConnectTimeout) {
+        this.httpConnectTimeout = httpConnectTimeout;
+    }
+
+    public Duration getHttpRequestTimeout() {
+        return httpRequestTimeout;
+    }
+
+    public void setHttpRequestTimeout(Duration httpRequestTimeout) {
+        this.httpRequestTimeout = httpRequestTimeout;
+    }
+
+    public int getMaxMessageSize() {
+        return maxMessageSize;
+    }
+
+    public void setMaxMessageSize(int maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
     }
 
     /** The login URL in force: {@code loginUrl}, else the sandbox or production default. */

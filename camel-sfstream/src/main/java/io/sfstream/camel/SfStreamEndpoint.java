@@ -66,7 +66,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     void validate() {
         parsedChannel = parsedChannel.withFilter(filter);
         channel = parsedChannel.subscription();
-        LoginFlow.of(configuration);
+        SalesforceLogin.validate(configuration, getCamelContext());
         initialReplayId();
         if (configuration.getMaxPendingCount() < 1) {
             throw new IllegalArgumentException(

@@ -1,0 +1,109 @@
+package io.sfstream.camel;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
+
+/**
+ * A response body handler that keeps at most {@code limit} bytes: a longer body (by Content-Length or as it streams)
+ * cancels the response and fails with {@link TooLarge}, so a huge answer never exhausts the heap.
+ */
+final class BoundedBody {
+
+    private BoundedBody() {
+    }
+
+    /** The body exceeded maxMessageSize. */
+    static final class TooLarge extends IOException {
+        final long limit;
+
+        TooLarge(long limit) {
+            super("the response body exceeds maxMessageSize (" + limit + " bytes)");
+            this.limit = limit;
+        }
+    }
+
+    static HttpResponse.BodyHandler<byte[]> handler(long limit) {
+        return info -> {
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            return new Subscriber(limit, declared > limit);
+        };
+    }
+
+    /** The TooLarge in a cause chain, or null. */
+    static TooLarge tooLarge(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof TooLarge tl) {
+                return tl;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static final class Subscriber implements HttpResponse.BodySubscriber<byte[]> {
+        private final long limit;
+        private final boolean failAtOnce;
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+        private long count;
+
+        Subscriber(long limit, boolean failAtOnce) {
+            this.limit = limit;
+            this.failAtOnce = failAtOnce;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            this.subscription = subscription;
+            if (failAtOnce) {
+                subscription.cancel();
+                result.completeExceptionally(new TooLarge(limit));
+            } else {
+                subscription.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                count += item.remaining();
+                if (count > limit) {
+                    subscription.cancel();
+                    out.reset();
+                    result.completeExceptionally(new TooLarge(limit));
+                    return;
+                }
+                byte[] bytes = new byte[item.remaining()];
+                item.get(bytes);
+                out.write(bytes, 0, bytes.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            result.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(out.toByteArray());
+        }
+    }
+}
