@@ -49,6 +49,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": getOrCreateConfiguration(target).setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
         case "configuration": target.setConfiguration(property(camelContext, io.sfstream.camel.SfStreamConfiguration.class, value)); return true;
+        case "connectiontimeout":
+        case "connectionTimeout": getOrCreateConfiguration(target).setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": target.setHealthCheckConsumerEnabled(property(camelContext, boolean.class, value)); return true;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": target.setHealthCheckProducerEnabled(property(camelContext, boolean.class, value)); return true;
         case "httpconnecttimeout":
         case "httpConnectTimeout": getOrCreateConfiguration(target).setHttpConnectTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "httprequesttimeout":
@@ -68,6 +74,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "loginUrl": getOrCreateConfiguration(target).setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": getOrCreateConfiguration(target).setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": getOrCreateConfiguration(target).setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": getOrCreateConfiguration(target).setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
@@ -142,6 +150,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
         case "configuration": return io.sfstream.camel.SfStreamConfiguration.class;
+        case "connectiontimeout":
+        case "connectionTimeout": return java.time.Duration.class;
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return boolean.class;
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return boolean.class;
         case "httpconnecttimeout":
         case "httpConnectTimeout": return java.time.Duration.class;
         case "httprequesttimeout":
@@ -161,6 +175,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return java.time.Duration.class;
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
         case "maxpendingcount":
@@ -236,6 +252,12 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "clientsecret":
         case "clientSecret": return getOrCreateConfiguration(target).getClientSecret();
         case "configuration": return target.getConfiguration();
+        case "connectiontimeout":
+        case "connectionTimeout": return getOrCreateConfiguration(target).getConnectionTimeout();
+        case "healthcheckconsumerenabled":
+        case "healthCheckConsumerEnabled": return target.isHealthCheckConsumerEnabled();
+        case "healthcheckproducerenabled":
+        case "healthCheckProducerEnabled": return target.isHealthCheckProducerEnabled();
         case "httpconnecttimeout":
         case "httpConnectTimeout": return getOrCreateConfiguration(target).getHttpConnectTimeout();
         case "httprequesttimeout":
@@ -255,6 +277,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "loginUrl": return getOrCreateConfiguration(target).getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return getOrCreateConfiguration(target).getMaxBatchSize();
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return getOrCreateConfiguration(target).getMaxErroneousPeriod();
         case "maxmessagesize":
         case "maxMessageSize": return getOrCreateConfiguration(target).getMaxMessageSize();
         case "maxpendingcount":

@@ -37,6 +37,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": target.setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "connectiontimeout":
+        case "connectionTimeout": target.setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "httpconnecttimeout":
         case "httpConnectTimeout": target.setHttpConnectTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "httprequesttimeout":
@@ -56,6 +58,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "loginUrl": target.setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": target.setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": target.setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": target.setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
@@ -125,6 +129,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
+        case "connectiontimeout":
+        case "connectionTimeout": return java.time.Duration.class;
         case "httpconnecttimeout":
         case "httpConnectTimeout": return java.time.Duration.class;
         case "httprequesttimeout":
@@ -144,6 +150,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return java.time.Duration.class;
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
         case "maxpendingcount":
@@ -214,6 +222,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "clientId": return target.getClientId();
         case "clientsecret":
         case "clientSecret": return target.getClientSecret();
+        case "connectiontimeout":
+        case "connectionTimeout": return target.getConnectionTimeout();
         case "httpconnecttimeout":
         case "httpConnectTimeout": return target.getHttpConnectTimeout();
         case "httprequesttimeout":
@@ -233,6 +243,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "loginUrl": return target.getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return target.getMaxBatchSize();
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return target.getMaxErroneousPeriod();
         case "maxmessagesize":
         case "maxMessageSize": return target.getMaxMessageSize();
         case "maxpendingcount":

@@ -39,6 +39,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": target.getConfiguration().setClientId(property(camelContext, java.lang.String.class, value)); return true;
         case "clientsecret":
         case "clientSecret": target.getConfiguration().setClientSecret(property(camelContext, java.lang.String.class, value)); return true;
+        case "connectiontimeout":
+        case "connectionTimeout": target.getConfiguration().setConnectionTimeout(property(camelContext, java.time.Duration.class, value)); return true;
         case "exceptionhandler":
         case "exceptionHandler": target.setExceptionHandler(property(camelContext, org.apache.camel.spi.ExceptionHandler.class, value)); return true;
         case "exchangepattern":
@@ -63,6 +65,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "loginUrl": target.getConfiguration().setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
         case "maxBatchSize": target.getConfiguration().setMaxBatchSize(property(camelContext, int.class, value)); return true;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": target.getConfiguration().setMaxErroneousPeriod(property(camelContext, java.time.Duration.class, value)); return true;
         case "maxmessagesize":
         case "maxMessageSize": target.getConfiguration().setMaxMessageSize(property(camelContext, int.class, value)); return true;
         case "maxpendingcount":
@@ -134,6 +138,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": return java.lang.String.class;
         case "clientsecret":
         case "clientSecret": return java.lang.String.class;
+        case "connectiontimeout":
+        case "connectionTimeout": return java.time.Duration.class;
         case "exceptionhandler":
         case "exceptionHandler": return org.apache.camel.spi.ExceptionHandler.class;
         case "exchangepattern":
@@ -158,6 +164,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
         case "maxBatchSize": return int.class;
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return java.time.Duration.class;
         case "maxmessagesize":
         case "maxMessageSize": return int.class;
         case "maxpendingcount":
@@ -230,6 +238,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "clientId": return target.getConfiguration().getClientId();
         case "clientsecret":
         case "clientSecret": return target.getConfiguration().getClientSecret();
+        case "connectiontimeout":
+        case "connectionTimeout": return target.getConfiguration().getConnectionTimeout();
         case "exceptionhandler":
         case "exceptionHandler": return target.getExceptionHandler();
         case "exchangepattern":
@@ -254,6 +264,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "loginUrl": return target.getConfiguration().getLoginUrl();
         case "maxbatchsize":
         case "maxBatchSize": return target.getConfiguration().getMaxBatchSize();
+        case "maxerroneousperiod":
+        case "maxErroneousPeriod": return target.getConfiguration().getMaxErroneousPeriod();
         case "maxmessagesize":
         case "maxMessageSize": return target.getConfiguration().getMaxMessageSize();
         case "maxpendingcount":

@@ -23,7 +23,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(48);
+        Set<String> props = new HashSet<>(50);
         props.add("accessToken");
         props.add("apiVersion");
         props.add("authenticationType");
@@ -33,6 +33,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("channel");
         props.add("clientId");
         props.add("clientSecret");
+        props.add("connectionTimeout");
         props.add("exceptionHandler");
         props.add("exchangePattern");
         props.add("filter");
@@ -46,6 +47,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("keystoreAlias");
         props.add("loginUrl");
         props.add("maxBatchSize");
+        props.add("maxErroneousPeriod");
         props.add("maxMessageSize");
         props.add("maxPendingCount");
         props.add("maxReconnectDelay");

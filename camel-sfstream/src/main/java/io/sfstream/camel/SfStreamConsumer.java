@@ -20,6 +20,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
+import org.apache.camel.Suspendable;
 import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
@@ -32,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * subscription as the policy says. The Bayeux session offers events from its own thread; a dispatcher thread of this
  * consumer runs the route, so a slow route never stalls the session or the other channels it carries.
  */
-public class SfStreamConsumer extends DefaultConsumer implements SessionListener, ShutdownAware {
+@org.apache.camel.api.management.ManagedResource(description = "Managed sfstream consumer: session state, replay progress, errors")
+public class SfStreamConsumer extends DefaultConsumer implements SessionListener, ShutdownAware, Suspendable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SfStreamConsumer.class);
 
@@ -65,8 +67,14 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     private volatile boolean full;
     // volatile: set by prepareShutdown on Camel's shutdown thread, read by the dispatcher
     private volatile boolean draining;
+    /** Suspended (route controller, ThrottlingInflightRoutePolicy): no exchange starts, the session fetches nothing. */
+    private volatile boolean suspended;
+    /** The dispatcher waits on this while suspended. */
+    private final Object resumed = new Object();
     // volatile: the session reference is read by exchange-completion threads to resume the channel
     private volatile BayeuxSession session;
+    // volatile: written by the session thread, read by health checks, JMX and the dev console
+    private volatile long lastReceivedReplayId = -1;
 
     public SfStreamConsumer(SfStreamEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -82,6 +90,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     }
 
     /** Events fetched from Salesforce and not yet processed by the route. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Events fetched and not yet processed by the route")
     public int getPendingCount() {
         return pending.get();
     }
@@ -102,6 +111,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     }
 
     /** Whether the session has been unable to reconnect for connectionTimeout (readiness DOWN). */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Whether the session has been unable to reconnect for connectionTimeout")
     public boolean isConnectionTimedOut() {
         BayeuxSession current = session;
         return current != null && current.statistics().isTimedOut();
@@ -113,9 +123,98 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         return current == null ? null : current.statistics().unhealthySince();
     }
 
+    // ------------------------------------------------------------------ monitoring (health check, JMX, dev console)
+
+    /** The channel this consumer subscribes. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Channel")
+    public String getChannel() {
+        return channel.toString();
+    }
+
+    /** The state of the Bayeux session carrying this consumer (IDLE before it starts). */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Session state")
+    public String getSessionState() {
+        BayeuxSession current = session;
+        return current == null ? "IDLE" : current.statistics().state().name();
+    }
+
+    /** Since when the session is in its state (ISO-8601), or null. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Session state since (ISO-8601)")
+    public String getStateSince() {
+        BayeuxSession current = session;
+        return current == null ? null : text(current.statistics().stateSince());
+    }
+
+    /** The replayId of the newest event received from Salesforce on this channel, -1 before the first. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "ReplayId of the newest event received")
+    public long getLastReceivedReplayId() {
+        return lastReceivedReplayId;
+    }
+
+    /** The replayId of the newest marker written to the store, -1 before the first. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "ReplayId of the newest marker written to the store")
+    public long getLastCommittedReplayId() {
+        ReplayMarker marker = getCommittedMarker();
+        return marker == null ? -1 : marker.replayId();
+    }
+
+    @org.apache.camel.api.management.ManagedAttribute(description = "Logins of the session")
+    public long getLogins() {
+        BayeuxSession current = session;
+        return current == null ? 0 : current.statistics().logins();
+    }
+
+    @org.apache.camel.api.management.ManagedAttribute(description = "Bayeux handshakes of the session")
+    public long getHandshakes() {
+        BayeuxSession current = session;
+        return current == null ? 0 : current.statistics().handshakes();
+    }
+
+    /** Reconnections of the session that needed a new handshake (expired session, server disconnect). */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Reconnections with a new handshake")
+    public long getReconnects() {
+        BayeuxSession current = session;
+        return current == null ? 0 : current.statistics().rehandshakes();
+    }
+
+    /** The message of the newest error of the session or of this consumer's delivery (never a credential), or null. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Newest error")
+    public String getLastError() {
+        SfStreamException fatal = getFatalError();
+        if (fatal != null) {
+            return fatal.getMessage();
+        }
+        SubscriberErrorException stopped = getFailure();
+        if (stopped != null) {
+            return stopped.getMessage();
+        }
+        BayeuxSession current = session;
+        return current == null ? null : current.statistics().lastError();
+    }
+
+    /** When the newest session error happened (ISO-8601), or null. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "When the newest error happened (ISO-8601)")
+    public String getLastErrorSince() {
+        BayeuxSession current = session;
+        return current == null ? null : text(current.statistics().lastErrorAt());
+    }
+
+    /** The statistics of the session carrying this consumer, or null before it starts. */
+    SessionStatistics sessionStatistics() {
+        BayeuxSession current = session;
+        return current == null ? null : current.statistics();
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
     @Override
     protected void doStart() throws Exception {
         super.doStart();
+        if (getHealthCheck() == null && endpoint.getComponent().isHealthCheckConsumerEnabled()) {
+            setHealthCheck(new SfStreamConsumerHealthCheck(this));
+        }
         mapper = endpoint.eventMapper();
         queue.clear();
         tracker.clear();
@@ -123,6 +222,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         inFlight.set(0);
         failure.set(null);
         fatalError.set(null);
+        suspended = false;
         full = false;
         draining = false;
         store = endpoint.getComponent().stores().acquire(endpoint);
@@ -136,8 +236,34 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         session = endpoint.getComponent().sessions().subscribe(endpoint, this);
     }
 
+    /** Pauses delivery: the exchange in flight finishes, queued events wait, the session holds its next connect back. */
+    @Override
+    protected void doSuspend() throws Exception {
+        suspended = true;
+        LOG.debug("{} suspended with {} events pending", channel, pending.get());
+    }
+
+    /** Continues with the first queued event; the session fetches again once the endpoint has room. */
+    @Override
+    protected void doResume() throws Exception {
+        wakeDispatcher();
+        BayeuxSession current = session;
+        if (current != null) {
+            current.resume(this);
+        }
+        LOG.debug("{} resumed with {} events pending", channel, pending.get());
+    }
+
+    private void wakeDispatcher() {
+        synchronized (resumed) {
+            suspended = false;
+            resumed.notifyAll();
+        }
+    }
+
     @Override
     protected void doStop() throws Exception {
+        wakeDispatcher();
         leaveSession();
         // events queued but not started are dropped: they were never committed, so they come again on the next start
         queue.clear();
@@ -182,6 +308,10 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     @Override
     public void prepareShutdown(boolean suspendOnly, boolean forced) {
+        if (suspendOnly) {
+            // suspending (suspendRoute, a throttling policy) keeps the queue: doSuspend pauses, doResume continues
+            return;
+        }
         // start nothing new: buffered events not yet started are left for the next start
         draining = true;
         int dropped = 0;
@@ -226,6 +356,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     @Override
     public void offer(JsonNode message, long replayId) {
+        lastReceivedReplayId = replayId;
         if (draining || failure.get() != null) {
             // never started, never committed: the next start resumes before it
             return;
@@ -236,6 +367,9 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     @Override
     public boolean isFull() {
+        if (suspended) {
+            return true;
+        }
         if (pending.get() < config.getMaxPendingCount()) {
             return false;
         }
@@ -280,12 +414,26 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             if (batch == null) {
                 return;
             }
+            try {
+                awaitResumed();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             if (draining || failure.get() != null) {
                 // never started: left for the next start, which resumes from the committed marker
                 pending.addAndGet(-batch.size());
                 continue;
             }
             process(batch);
+        }
+    }
+
+    private void awaitResumed() throws InterruptedException {
+        synchronized (resumed) {
+            while (suspended && !draining) {
+                resumed.wait(1000);
+            }
         }
     }
 

@@ -1,0 +1,57 @@
+package io.sfstream.camel;
+
+import java.lang.management.ManagementFactory;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The consumer's attributes read through the platform MBean server. */
+class JmxAttributesIT extends EmulatorTestSupport {
+
+    @Override
+    protected boolean useJmx() {
+        return true;
+    }
+
+    @Test
+    void consumerAttributes() throws Exception {
+        String channel = "/event/" + uniqueName("Jmx") + "__e";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("sfstream:" + channel + "?replay=ALL_EVENTS&replayCommitInterval=100ms").routeId("jmx")
+                    .to("mock:jmx");
+            }
+        });
+        var ids = emulator().publish(channel, 3, 50);
+        getMockEndpoint("mock:jmx").expectedMessageCount(3);
+        getMockEndpoint("mock:jmx").assertIsSatisfied(20_000);
+
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = server.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null);
+        ObjectName name = names.stream().filter(n -> n.getKeyProperty("name").contains("SfStreamConsumer"))
+            .findFirst().orElseThrow(() -> new AssertionError("no sfstream consumer MBean in " + names));
+        long last = ids.get(2);
+        await().atMost(10, TimeUnit.SECONDS)
+            .until(() -> Long.valueOf(last).equals(server.getAttribute(name, "LastCommittedReplayId")));
+        assertThat(server.getAttribute(name, "SessionState")).isEqualTo("CONNECTED");
+        assertThat(server.getAttribute(name, "Channel")).isEqualTo(channel);
+        assertThat(server.getAttribute(name, "PendingCount")).isEqualTo(0);
+        assertThat(server.getAttribute(name, "LastReceivedReplayId")).isEqualTo(last);
+        assertThat((Long) server.getAttribute(name, "Logins")).isGreaterThanOrEqualTo(1L);
+        assertThat((Long) server.getAttribute(name, "Handshakes")).isGreaterThanOrEqualTo(1L);
+        assertThat((Long) server.getAttribute(name, "Reconnects")).isGreaterThanOrEqualTo(0L);
+        assertThat(server.getAttribute(name, "StateSince")).isNotNull();
+        assertThat(server.getAttribute(name, "LastError")).isNull();
+        assertThat(server.getAttribute(name, "LastErrorSince")).isNull();
+        assertThat(server.getAttribute(name, "ConnectionTimedOut")).isEqualTo(false);
+    }
+}
