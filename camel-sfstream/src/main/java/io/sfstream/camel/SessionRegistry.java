@@ -54,7 +54,8 @@ final class SessionRegistry {
         String key = keyOf(endpoint.getConfiguration());
         String channel = listener.channel().subscription();
         List<Entry> entries = byKey.computeIfAbsent(key, k -> new ArrayList<>());
-        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)).findFirst().orElse(null);
+        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)
+                && e.session.statistics().state() != BayeuxSession.State.FAILED).findFirst().orElse(null);
         if (entry == null) {
             entry = newSession(endpoint.getConfiguration());
             entries.add(entry);
@@ -107,7 +108,7 @@ final class SessionRegistry {
         BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
         BayeuxSession session = new BayeuxSession(name, login, transport, PROTOCOL_JSON, config.getApiVersion(),
-                scheduler, backOff, Clock.systemUTC());
+                scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
         return new Entry(session, scheduler);
     }
 
@@ -121,6 +122,7 @@ final class SessionRegistry {
                 String.valueOf(config.getClientSecret()), String.valueOf(config.getUsername()),
                 String.valueOf(config.getPassword()), String.valueOf(config.getRefreshToken()), config.getApiVersion(),
                 String.valueOf(config.getTimeToWaitBeforeConnectionRetry()), String.valueOf(config.getMaxReconnectDelay()),
+                String.valueOf(config.getConnectionTimeout()), String.valueOf(config.getMaxErroneousPeriod()),
                 // authentication, network and TLS options (identity of beans, values of the rest)
                 String.valueOf(config.getAuthenticationType()), String.valueOf(config.getPrivateKey()),
                 String.valueOf(config.getPrivateKeyFile()), identity(config.getKeystore()),
@@ -132,7 +134,6 @@ final class SessionRegistry {
                 String.valueOf(config.getNonProxyHosts()), identity(config.getSslContextParameters()),
                 String.valueOf(config.isUseGlobalSslContextParameters()), String.valueOf(config.getHttpConnectTimeout()),
                 String.valueOf(config.getHttpRequestTimeout()), String.valueOf(config.getMaxMessageSize()));
-
         try {
             return HexFormat.of().formatHex(
                     MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));

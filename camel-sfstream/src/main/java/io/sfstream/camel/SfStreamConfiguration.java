@@ -93,6 +93,12 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
               description = "The longest delay between two reconnection attempts.")
     private Duration maxReconnectDelay = Duration.ofSeconds(30);
+    @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
+              description = "Once the session has been unable to reconnect this long, a TransportTimeoutException is reported through the exception handler (once per outage) and the session counts as timed out for readiness checks, while reconnecting goes on. 0 never times out.")
+    private Duration connectionTimeout = Duration.ofSeconds(10);
+    @UriParam(label = "advanced", defaultValue = "0", javaType = "java.time.Duration",
+              description = "Once the session has been failing this long without a successful handshake or connect, it stops for good: every consumer of the session gets a fatal SfStreamException and delivers nothing until its route is restarted. 0 (default) retries forever.")
+    private Duration maxErroneousPeriod = Duration.ZERO;
 
     @UriParam(label = "security",
               description = "Forces the login flow: USERNAME_PASSWORD, REFRESH_TOKEN, CLIENT_CREDENTIALS, JWT_BEARER, ACCESS_TOKEN or TOKEN_SUPPLIER. Without it the flow follows from the options set.")
@@ -269,6 +275,22 @@ public class SfStreamConfiguration implements Cloneable {
 
     public void setMaxReconnectDelay(Duration maxReconnectDelay) {
         this.maxReconnectDelay = maxReconnectDelay;
+    }
+
+    public Duration getConnectionTimeout() {
+        return connectionTimeout;
+    }
+
+    public void setConnectionTimeout(Duration connectionTimeout) {
+        this.connectionTimeout = connectionTimeout;
+    }
+
+    public Duration getMaxErroneousPeriod() {
+        return maxErroneousPeriod;
+    }
+
+    public void setMaxErroneousPeriod(Duration maxErroneousPeriod) {
+        this.maxErroneousPeriod = maxErroneousPeriod;
     }
 
     public Object getReplayStore() {
