@@ -595,10 +595,14 @@ final class BayeuxSession {
                 continue;
             }
             JsonNode replayNode = message.path("data").path("event").path("replayId");
-            if (!replayNode.isIntegralNumber() && !(replayNode.isTextual() && replayNode.asText().matches("\\d+"))) {
+            // a replayId must be a non-negative long: a negative, fractional or overflowing one would poison lastTaken
+            // (dropping every later event as already taken) or the stored marker (-2 means replay everything)
+            if (!((replayNode.isIntegralNumber() && replayNode.canConvertToLong() && replayNode.asLong() >= 0)
+                  || (replayNode.isTextual() && replayNode.asText().matches("\\d{1,18}")))) {
                 statistics.countMalformed();
                 subscription.listener.onError(new SubscriptionException(channelName, null,
-                        "Skipped an event of " + channelName + " without a numeric data.event.replayId"), false);
+                        "Skipped an event of " + channelName + " without a valid data.event.replayId"
+                                                                        + " (a non-negative integer)"), false);
                 continue;
             }
             long replayId = replayNode.asLong();
