@@ -312,4 +312,33 @@ class AuthenticationFlowsTest {
             assertThat(endpoint.getConfiguration().toString()).doesNotContain(FIXED_TOKEN);
         }
     }
+
+    @Test
+    void jmxShowsNoCredentialOfTheEndpoint() throws Exception {
+        try (CamelContext context = new DefaultCamelContext()) {
+            context.getCamelContextExtension().setName("jmx-secrets");
+            context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("sfstream:/topic/Orders?clientId=" + CLIENT_ID + "&accessToken=" + FIXED_TOKEN
+                         + "&instanceUrl=" + INSTANCE + "&proxyHost=localhost&proxyPort=3128&proxyUsername=" + USERNAME
+                         + "&proxyPassword=" + STORE_PASSWORD).routeId("jmx-secrets").autoStartup(false).to("mock:x");
+                }
+            });
+            context.start();
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            var names = server.queryNames(new javax.management.ObjectName(
+                    "org.apache.camel:context=jmx-secrets,type=endpoints,*"), null);
+            var sfstream = names.stream().filter(n -> n.toString().contains("sfstream")).toList();
+            assertThat(sfstream).as("sfstream endpoint MBean").isNotEmpty();
+            for (var name : sfstream) {
+                String shown = name + " " + server.getAttribute(name, "EndpointUri") + " "
+                               + server.getAttribute(name, "EndpointBaseUri");
+                for (String secret : List.of(CLIENT_ID, FIXED_TOKEN, USERNAME, STORE_PASSWORD)) {
+                    assertThat(shown).doesNotContain(secret);
+                }
+                assertThat(shown).contains("xxxxxx");
+            }
+        }
+    }
 }
