@@ -75,6 +75,8 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     private volatile BayeuxSession session;
     // volatile: written by the session thread, read by health checks, JMX and the dev console
     private volatile long lastReceivedReplayId = -1;
+    /** Received/committed/failed hooks: Micrometer meters when a MeterRegistry is bound, else no-ops. */
+    private volatile ConsumerMetrics metrics = ConsumerMetrics.NONE;
 
     public SfStreamConsumer(SfStreamEndpoint endpoint, Processor processor) {
         super(endpoint, processor);
@@ -225,6 +227,10 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         suspended = false;
         full = false;
         draining = false;
+        if (metrics == ConsumerMetrics.NONE) {
+            metrics = ConsumerMetrics.create(getEndpoint().getCamelContext(), channel.toString(), getRouteId());
+        }
+        metrics.started();
         store = endpoint.getComponent().stores().acquire(endpoint);
         committer = new MarkerCommitter(markerKey, store);
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
@@ -283,6 +289,13 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             store = null;
         }
         super.doStop();
+    }
+
+    @Override
+    protected void doShutdown() throws Exception {
+        metrics.close();
+        metrics = ConsumerMetrics.NONE;
+        super.doShutdown();
     }
 
     private void leaveSession() {
@@ -357,6 +370,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     @Override
     public void offer(JsonNode message, long replayId) {
         lastReceivedReplayId = replayId;
+        metrics.received(replayId);
         if (draining || failure.get() != null) {
             // never started, never committed: the next start resumes before it
             return;
@@ -487,6 +501,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         DeliveryTracker.Ticket ticket = policy == ReplayCommit.ON_RECEIVE ? null : tracker.handedOver(marker);
         if (policy == ReplayCommit.ON_RECEIVE) {
             committer.commit(marker);
+            metrics.committed(marker.replayId());
         } else if (policy == ReplayCommit.MANUAL) {
             message.setHeader(SfStreamConstants.REPLAY_COMMITTER, (ReplayCommitter) () -> done(ticket));
         }
@@ -526,6 +541,9 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     private void finished(Exchange exchange, int events) {
         try {
+            if (exchange.getException() != null) {
+                metrics.failed(events);
+            }
             if (exchange.getException() != null && config.isIgnoreSubscriberErrors()) {
                 getExceptionHandler().handleException("Processing event " + exchange.getMessage()
                         .getHeader(SfStreamConstants.REPLAY_ID) + " of " + channel
@@ -548,6 +566,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         ReplayMarker watermark = tracker.done(ticket);
         if (watermark != null) {
             committer.commit(watermark);
+            metrics.committed(watermark.replayId());
         }
     }
 
