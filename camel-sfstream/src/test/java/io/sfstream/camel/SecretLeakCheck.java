@@ -16,6 +16,10 @@ public final class SecretLeakCheck implements AfterEachCallback, LauncherSession
 
     @Override
     public void afterEach(ExtensionContext context) {
+        if (!installed()) {
+            throw new AssertionError("The SecretLeak appender is not active (log4j2-test.xml must declare it and route"
+                                     + " io.sfstream and the root logger to it): the secret-leak check cannot run");
+        }
         int count = SecretLeakAppender.leakCount();
         if (count > reported) {
             var leaks = SecretLeakAppender.leaks();
@@ -23,6 +27,15 @@ public final class SecretLeakCheck implements AfterEachCallback, LauncherSession
             throw new AssertionError("Secrets or access tokens appeared in the log during or before "
                                      + context.getDisplayName() + ": " + leaks.subList(Math.max(0, leaks.size() - 10), leaks.size()));
         }
+    }
+
+    /** Log4j only reports an unknown appender plugin on its status logger: check it really is in place. */
+    static boolean installed() {
+        var context = (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+        var configuration = context.getConfiguration();
+        return configuration.getAppender("secretLeak") instanceof SecretLeakAppender
+               && configuration.getLoggerConfig("io.sfstream").getAppenders().containsKey("secretLeak")
+               && configuration.getRootLogger().getAppenders().containsKey("secretLeak");
     }
 
     @Override
