@@ -28,6 +28,7 @@ final class BayeuxTransport {
     private final CookieManager cookies;
     private final ObjectMapper json;
     private final int maxMessageSize;
+    private final Duration requestTimeout;
 
     BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json) {
         this(httpBuilder, json, SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE);
@@ -35,10 +36,33 @@ final class BayeuxTransport {
 
     /** @param maxMessageSize the largest response body read; a larger one fails naming the maxMessageSize option */
     BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json, int maxMessageSize) {
+        this(httpBuilder, json, maxMessageSize, null);
+    }
+
+    /**
+     * @param requestTimeout the timeout of requests other than /meta/connect (whose long poll follows the advice) and
+     *                       /meta/disconnect (a short courtesy wait); null keeps the caller's timeouts
+     */
+    BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json, int maxMessageSize, Duration requestTimeout) {
         this.cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.http = httpBuilder.cookieHandler(cookies).build();
         this.json = json;
         this.maxMessageSize = maxMessageSize;
+        this.requestTimeout = requestTimeout;
+    }
+
+    /** The timeout of one request: httpRequestTimeout unless the batch holds a /meta/connect or /meta/disconnect. */
+    Duration timeoutOf(ArrayNode messages, Duration timeout) {
+        if (requestTimeout == null) {
+            return timeout;
+        }
+        for (JsonNode message : messages) {
+            String channel = message.path("channel").asText("");
+            if ("/meta/connect".equals(channel) || "/meta/disconnect".equals(channel)) {
+                return timeout;
+            }
+        }
+        return requestTimeout;
     }
 
     HttpClient http() {
@@ -58,7 +82,7 @@ final class BayeuxTransport {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(url)
-                    .timeout(timeout)
+                    .timeout(timeoutOf(messages, timeout))
                     .header("Content-Type", "application/json;charset=UTF-8")
                     .header("Accept", "application/json")
                     .header("Authorization", "Bearer " + accessToken)

@@ -103,7 +103,8 @@ final class SessionRegistry {
         ScheduledExecutorService scheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamSession-" + name);
         // connect timeout, proxy and TLS from the options: see HttpClients
         HttpClient.Builder http = HttpClients.builder(config, component.getCamelContext());
-        BayeuxTransport transport = new BayeuxTransport(http, PROTOCOL_JSON, config.getMaxMessageSize());
+        BayeuxTransport transport = new BayeuxTransport(http, PROTOCOL_JSON, config.getMaxMessageSize(),
+                config.getHttpRequestTimeout());
         SalesforceLogin login = new SalesforceLogin(transport.http(), PROTOCOL_JSON, config, component.getCamelContext());
         BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());

@@ -151,7 +151,7 @@ public class SfStreamConfiguration implements Cloneable {
               description = "How long to wait for a TCP (and TLS) connection to the login or streaming host.")
     private Duration httpConnectTimeout = Duration.ofSeconds(10);
     @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
-              description = "How long a token request may take; the long-poll /meta/connect timeout follows Salesforce's advice instead.")
+              description = "How long a token request or a Bayeux request other than /meta/connect (handshake, subscribe, unsubscribe) may take; the long-poll /meta/connect timeout follows Salesforce's advice instead.")
     private Duration httpRequestTimeout = Duration.ofSeconds(30);
     @UriParam(label = "advanced", defaultValue = "16777216",
               description = "The largest response body accepted, in bytes (at least 10 MB, Salesforce's own limit on a response of events). A larger response fails with a BayeuxTransportException naming this option.")

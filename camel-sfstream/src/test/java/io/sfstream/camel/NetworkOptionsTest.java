@@ -254,4 +254,19 @@ class NetworkOptionsTest {
         assertThatThrownBy(() -> subscriber.getBody().toCompletableFuture().get())
                 .hasCauseInstanceOf(BoundedBody.TooLarge.class).hasMessageContaining("maxMessageSize (100 bytes)");
     }
+
+    @Test
+    void httpRequestTimeoutAppliesToBayeuxRequestsButTheLongPoll() {
+        BayeuxTransport transport = new BayeuxTransport(HttpClient.newBuilder(), json,
+                SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE, Duration.ofSeconds(5));
+        Duration longPoll = Duration.ofSeconds(140);
+        for (String channel : List.of("/meta/handshake", "/meta/subscribe", "/meta/unsubscribe")) {
+            assertThat(transport.timeoutOf(json.createArrayNode().add(json.createObjectNode().put("channel", channel)),
+                    Duration.ofSeconds(30))).as(channel).isEqualTo(Duration.ofSeconds(5));
+        }
+        assertThat(transport.timeoutOf(json.createArrayNode().add(json.createObjectNode().put("channel", "/meta/connect")),
+                longPoll)).isEqualTo(longPoll);
+        assertThat(transport.timeoutOf(json.createArrayNode().add(json.createObjectNode().put("channel",
+                "/meta/disconnect")), Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+    }
 }
