@@ -124,6 +124,8 @@ final class BayeuxSession {
     private boolean connectOutstanding;
     /** A full listener holds the next connect back (flow control); see {@link #connectWhenRoom}. */
     private boolean heldBack;
+    /** Numbers each hold, so that only the keep-alive timer of the current hold may end it. */
+    private long holdSequence;
     private boolean firstConnect;
     private long adviceIntervalMs;
     private long adviceTimeoutMs = DEFAULT_ADVICE_TIMEOUT_MS;
@@ -436,11 +438,13 @@ final class BayeuxSession {
             return;
         }
         heldBack = true;
+        // a keep-alive timer of an earlier hold that ended must not cut this hold short
+        long hold = ++holdSequence;
         LOG.debug("Session {}: an endpoint is full; holding the next connect back for up to {} s", name,
                 KEEP_ALIVE.toSeconds());
         int expectedGeneration = generation;
         scheduler.schedule(() -> onSessionThread(() -> {
-            if (heldBack && generation == expectedGeneration && state == State.CONNECTED) {
+            if (heldBack && hold == holdSequence && generation == expectedGeneration && state == State.CONNECTED) {
                 heldBack = false;
                 LOG.debug("Session {}: connecting while an endpoint is still full, to keep the session alive", name);
                 connect();
