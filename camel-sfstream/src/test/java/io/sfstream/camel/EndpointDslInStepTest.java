@@ -47,6 +47,15 @@ class EndpointDslInStepTest {
     }
 
     @Test
+    void toStringMasksSecrets() {
+        String text = SfStreamEndpointBuilder.sfstream("/topic/A").clientId("id-1").clientSecret("cs-2").username("u-3")
+                .password("p+4").refreshToken("rt-5").accessToken("at-6").privateKey("pk-7").keyPassword("kp-8")
+                .proxyUsername("pu-9").proxyPassword("pp-10").privateKeyFile("/k-11.pem").toString();
+        assertThat(text).startsWith("sfstream:/topic/A?")
+                .doesNotContain("id-1", "cs-2", "u-3", "p+4", "p%2B4", "rt-5", "at-6", "pk-7", "kp-8", "pu-9", "pp-10", "k-11");
+    }
+
+    @Test
     void builtEndpointIsConfiguredLikeTheUri() throws Exception {
         try (DefaultCamelContext context = new DefaultCamelContext()) {
             ObjectMapper objectMapper = new ObjectMapper();
