@@ -124,6 +124,10 @@ final class BayeuxSession {
     private boolean connectOutstanding;
     /** A full listener holds the next connect back (flow control); see {@link #connectWhenRoom}. */
     private boolean heldBack;
+    /** What the end of the current back-off does (WAITING_TO_RETRY only). */
+    private State retryTarget = State.CONNECTED;
+    /** Numbers each back-off, so that only the timer of the current one may end it. */
+    private long retrySequence;
     /** Numbers each hold, so that only the keep-alive timer of the current hold may end it. */
     private long holdSequence;
     private boolean firstConnect;
@@ -278,19 +282,39 @@ final class BayeuxSession {
         if (failing(cause)) {
             return;
         }
+        if (state == State.WAITING_TO_RETRY) {
+            // another request of the same outage failed (a connect and a subscribe were both under way): one back-off
+            // per outage, whose end does the strongest of the pending actions, and no second report of it
+            if (recoveryRank(after) < recoveryRank(retryTarget)) {
+                retryTarget = after;
+            }
+            LOG.debug("Session {}: {} while waiting to retry; the retry will do {}", name, cause.getMessage(), retryTarget);
+            return;
+        }
         Duration delay = backOff.delay(failedAttempts++);
         if (delay.compareTo(minimumDelay) < 0) {
             delay = minimumDelay;
         }
         LOG.warn("Session {}: {}; retrying in {} ms", name, cause.getMessage(), delay.toMillis());
         reportToAll(cause);
+        retryTarget = after;
         transition(State.WAITING_TO_RETRY, "back-off before " + after);
-        int expectedGeneration = generation;
+        // a timer of an earlier wait must not end this one
+        long wait = ++retrySequence;
         scheduler.schedule(() -> onSessionThread(() -> {
-            if (state == State.WAITING_TO_RETRY && generation == expectedGeneration) {
-                transition(after, "back-off over");
+            if (state == State.WAITING_TO_RETRY && wait == retrySequence) {
+                transition(retryTarget, "back-off over");
             }
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A new login also handshakes and reconnects, a handshake also reconnects: lower ranks do more. */
+    private static int recoveryRank(State action) {
+        return switch (action) {
+            case LOGGING_IN -> 0;
+            case HANDSHAKING -> 1;
+            default -> 2;
+        };
     }
 
     private void logIn() {

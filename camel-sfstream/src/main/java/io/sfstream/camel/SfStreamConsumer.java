@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Hands the events of one channel to the route in the order Salesforce sent them and commits the replay marker of the
  * subscription as the policy says. The Bayeux session offers events from its own thread; a dispatcher thread of this
- * consumer runs the route, so a slow route never stalls the session or the other channels it carries.
+ * consumer runs the route, so a slow route never blocks the session's thread. A full endpoint makes the session hold its
+ * next connect back (see {@link #isFull()}), which delays the other channels of the session too, for at most 30 s.
  */
 @org.apache.camel.api.management.ManagedResource(description = "Managed sfstream consumer: session state, replay progress, errors")
 public class SfStreamConsumer extends DefaultConsumer implements SessionListener, ShutdownAware, Suspendable {
@@ -577,7 +578,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         }
         SubscriberErrorException error = new SubscriberErrorException(channel.subscription(), replayId, cause);
         if (failure.compareAndSet(null, error)) {
-            LOG.error("{}", error.getMessage());
+            // reported once, through the exception handler (logged by default, routed with bridgeErrorHandler)
             getExceptionHandler().handleException(error.getMessage(), error);
             // the marker stays before this event; no event of the channel is taken until the route restarts
             leaveSession();
