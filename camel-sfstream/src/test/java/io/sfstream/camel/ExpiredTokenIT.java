@@ -48,6 +48,11 @@ class ExpiredTokenIT extends FaultTestSupport {
             }
         });
         awaitSubscribed(c);
+        // route a took no event yet, so its new session resubscribes it with -1 (NEW_EVENTS): wait for that resubscription
+        // before publishing. The old session keeps its subscription until it expires (a 401 does not end it on the server),
+        // so the new one shows as a second subscriber.
+        org.awaitility.Awaitility.await().atMost(20, java.util.concurrent.TimeUnit.SECONDS)
+                .until(() -> emulator().counters().subscriptions(a) == 2);
         List<Long> publishedA = emulator().publish(a, 3, 50);
         List<Long> publishedC = emulator().publish(c, 3, 50);
         assertReceivedExactly("a", publishedA);
@@ -55,5 +60,8 @@ class ExpiredTokenIT extends FaultTestSupport {
         Counters after = emulator().counters();
         assertThat(after.logins() - before.logins()).as("logins").isEqualTo(1);
         assertThat(after.handshakes() - before.handshakes()).as("handshakes").isEqualTo(1);
+        // one back-off for the outage, reported once to each of the two consumers, however many requests met the 401
+        assertThat(errors.errors.stream().filter(e -> String.valueOf(e.getMessage()).contains("401")).count())
+                .as("reports of the rejected token").isBetween(1L, 2L);
     }
 }
