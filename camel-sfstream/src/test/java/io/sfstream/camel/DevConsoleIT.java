@@ -22,8 +22,8 @@ class DevConsoleIT extends EmulatorTestSupport {
                 from("sfstream:" + channel + "?replay=ALL_EVENTS").routeId("console").to("mock:console");
             }
         });
-        emulator().publish(channel, 2, 50);
         getMockEndpoint("mock:console").expectedMessageCount(2);
+        emulator().publish(channel, 2, 50);
         getMockEndpoint("mock:console").assertIsSatisfied(20_000);
         SfStreamDevConsole console = new SfStreamDevConsole();
         console.setCamelContext(context);

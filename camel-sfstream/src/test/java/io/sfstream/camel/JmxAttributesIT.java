@@ -31,8 +31,8 @@ class JmxAttributesIT extends EmulatorTestSupport {
                     .to("mock:jmx");
             }
         });
-        var ids = emulator().publish(channel, 3, 50);
         getMockEndpoint("mock:jmx").expectedMessageCount(3);
+        var ids = emulator().publish(channel, 3, 50);
         getMockEndpoint("mock:jmx").assertIsSatisfied(20_000);
 
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();

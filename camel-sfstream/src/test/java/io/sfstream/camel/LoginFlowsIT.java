@@ -61,9 +61,9 @@ class LoginFlowsIT {
                 }
             });
             context.start();
-            List<Long> published = emulator.publish(channel, 3, 50);
             MockEndpoint events = context.getEndpoint("mock:events", MockEndpoint.class);
             events.expectedMessageCount(3);
+            List<Long> published = emulator.publish(channel, 3, 50);
             events.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
             assertThat(EmulatorTestSupport.replayIdsOf(events)).containsExactlyElementsOf(published);
         }

@@ -108,8 +108,8 @@ class ReplayFallbackIT extends CamelTestSupport {
         });
         await().atMost(20, TimeUnit.SECONDS)
                 .until(() -> EMULATOR.emulator().counters().subscriptionsPerChannel().getOrDefault(channel, 0) == 1);
-        List<Long> fresh = EMULATOR.emulator().publish(channel, 2, 100);
         mock.expectedMessageCount(2);
+        List<Long> fresh = EMULATOR.emulator().publish(channel, 2, 100);
         mock.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
         assertThat(replayIdsOf(mock)).containsExactlyElementsOf(fresh);
     }
@@ -142,15 +142,14 @@ class ReplayFallbackIT extends CamelTestSupport {
         // the server forgets the session; before the client handshakes again, retention drops the stale channel's marker
         emulator.faults().stallResponses(Duration.ofSeconds(1));
         emulator.dropAllSessions();
-        List<Long> later = emulator.publish(stale, 7, 100);
-
         staleMock.expectedMessageCount(5);
+        List<Long> later = emulator.publish(stale, 7, 100);
         staleMock.assertIsSatisfied(TimeUnit.SECONDS.toMillis(30));
         assertThat(replayIdsOf(staleMock)).containsExactlyElementsOf(later.subList(2, 7));
         assertThat(emulator.counters().handshakes()).isGreaterThan(handshakes);
         // the healthy channel resumed from its own marker: nothing replayed, new events only
-        List<Long> healthyNew = emulator.publish(healthy, 2, 100);
         healthyMock.expectedMessageCount(2);
+        List<Long> healthyNew = emulator.publish(healthy, 2, 100);
         healthyMock.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
         assertThat(replayIdsOf(healthyMock)).containsExactlyElementsOf(healthyNew);
         await().atMost(10, TimeUnit.SECONDS).until(() -> Long.valueOf(later.get(6)).equals(storedReplayId(markers, stale)));

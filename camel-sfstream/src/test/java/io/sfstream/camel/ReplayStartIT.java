@@ -22,8 +22,8 @@ class ReplayStartIT extends EmulatorTestSupport {
         MockEndpoint mock = getMockEndpoint("mock:new");
         addRoute("sfstream:" + channel + "?replay=NEW_EVENTS", "mock:new");
         awaitSubscribed(channel);
-        List<Long> after = emulator().publish(channel, 3, 100);
         mock.expectedMessageCount(3);
+        List<Long> after = emulator().publish(channel, 3, 100);
         mock.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
         assertThat(replayIdsOf(mock)).containsExactlyElementsOf(after);
         // nothing retained from before the subscription trickles in late

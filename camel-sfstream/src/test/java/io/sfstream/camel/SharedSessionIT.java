@@ -41,10 +41,11 @@ class SharedSessionIT extends EmulatorTestSupport {
 
         MockEndpoint ordersMock = getMockEndpoint("mock:orders");
         MockEndpoint invoicesMock = getMockEndpoint("mock:invoices");
-        List<Long> orderIds = emulator().publish(orders, 4, 100);
-        List<Long> invoiceIds = emulator().publish(invoices, 3, 100);
+        // expectations before the publish: an event may reach the route before the next line runs
         ordersMock.expectedMessageCount(4);
         invoicesMock.expectedMessageCount(3);
+        List<Long> orderIds = emulator().publish(orders, 4, 100);
+        List<Long> invoiceIds = emulator().publish(invoices, 3, 100);
         MockEndpoint.assertIsSatisfied(20, TimeUnit.SECONDS, ordersMock, invoicesMock);
         assertThat(replayIdsOf(ordersMock)).containsExactlyElementsOf(orderIds);
         assertThat(replayIdsOf(invoicesMock)).containsExactlyElementsOf(invoiceIds);
