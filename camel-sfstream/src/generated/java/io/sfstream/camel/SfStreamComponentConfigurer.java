@@ -70,6 +70,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "keystore": getOrCreateConfiguration(target).setKeystore(property(camelContext, org.apache.camel.support.jsse.KeyStoreParameters.class, value)); return true;
         case "keystorealias":
         case "keystoreAlias": getOrCreateConfiguration(target).setKeystoreAlias(property(camelContext, java.lang.String.class, value)); return true;
+        case "leaseduration":
+        case "leaseDuration": getOrCreateConfiguration(target).setLeaseDuration(property(camelContext, java.time.Duration.class, value)); return true;
         case "loginurl":
         case "loginUrl": getOrCreateConfiguration(target).setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
@@ -113,6 +115,7 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "sandbox": getOrCreateConfiguration(target).setSandbox(property(camelContext, boolean.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": getOrCreateConfiguration(target).setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "strategy": getOrCreateConfiguration(target).setStrategy(property(camelContext, io.sfstream.camel.WorkerStrategy.class, value)); return true;
         case "subscriptionname":
         case "subscriptionName": getOrCreateConfiguration(target).setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
@@ -124,6 +127,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": getOrCreateConfiguration(target).setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "username": getOrCreateConfiguration(target).setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "workerid":
+        case "workerId": getOrCreateConfiguration(target).setWorkerId(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -171,6 +176,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "keystore": return org.apache.camel.support.jsse.KeyStoreParameters.class;
         case "keystorealias":
         case "keystoreAlias": return java.lang.String.class;
+        case "leaseduration":
+        case "leaseDuration": return java.time.Duration.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
@@ -214,6 +221,7 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "sandbox": return boolean.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "strategy": return io.sfstream.camel.WorkerStrategy.class;
         case "subscriptionname":
         case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
@@ -225,6 +233,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return boolean.class;
         case "username": return java.lang.String.class;
+        case "workerid":
+        case "workerId": return java.lang.String.class;
         default: return null;
         }
     }
@@ -273,6 +283,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "keystore": return getOrCreateConfiguration(target).getKeystore();
         case "keystorealias":
         case "keystoreAlias": return getOrCreateConfiguration(target).getKeystoreAlias();
+        case "leaseduration":
+        case "leaseDuration": return getOrCreateConfiguration(target).getLeaseDuration();
         case "loginurl":
         case "loginUrl": return getOrCreateConfiguration(target).getLoginUrl();
         case "maxbatchsize":
@@ -316,6 +328,7 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "sandbox": return getOrCreateConfiguration(target).isSandbox();
         case "sslcontextparameters":
         case "sslContextParameters": return getOrCreateConfiguration(target).getSslContextParameters();
+        case "strategy": return getOrCreateConfiguration(target).getStrategy();
         case "subscriptionname":
         case "subscriptionName": return getOrCreateConfiguration(target).getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
@@ -327,6 +340,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return getOrCreateConfiguration(target).isUseGlobalSslContextParameters();
         case "username": return getOrCreateConfiguration(target).getUsername();
+        case "workerid":
+        case "workerId": return getOrCreateConfiguration(target).getWorkerId();
         default: return null;
         }
     }

@@ -54,6 +54,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "keystore": target.setKeystore(property(camelContext, org.apache.camel.support.jsse.KeyStoreParameters.class, value)); return true;
         case "keystorealias":
         case "keystoreAlias": target.setKeystoreAlias(property(camelContext, java.lang.String.class, value)); return true;
+        case "leaseduration":
+        case "leaseDuration": target.setLeaseDuration(property(camelContext, java.time.Duration.class, value)); return true;
         case "loginurl":
         case "loginUrl": target.setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
@@ -97,6 +99,7 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "sandbox": target.setSandbox(property(camelContext, boolean.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": target.setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "strategy": target.setStrategy(property(camelContext, io.sfstream.camel.WorkerStrategy.class, value)); return true;
         case "subscriptionname":
         case "subscriptionName": target.setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
@@ -108,6 +111,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": target.setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "username": target.setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "workerid":
+        case "workerId": target.setWorkerId(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -146,6 +151,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "keystore": return org.apache.camel.support.jsse.KeyStoreParameters.class;
         case "keystorealias":
         case "keystoreAlias": return java.lang.String.class;
+        case "leaseduration":
+        case "leaseDuration": return java.time.Duration.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
@@ -189,6 +196,7 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "sandbox": return boolean.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "strategy": return io.sfstream.camel.WorkerStrategy.class;
         case "subscriptionname":
         case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
@@ -200,6 +208,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return boolean.class;
         case "username": return java.lang.String.class;
+        case "workerid":
+        case "workerId": return java.lang.String.class;
         default: return null;
         }
     }
@@ -239,6 +249,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "keystore": return target.getKeystore();
         case "keystorealias":
         case "keystoreAlias": return target.getKeystoreAlias();
+        case "leaseduration":
+        case "leaseDuration": return target.getLeaseDuration();
         case "loginurl":
         case "loginUrl": return target.getLoginUrl();
         case "maxbatchsize":
@@ -282,6 +294,7 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "sandbox": return target.isSandbox();
         case "sslcontextparameters":
         case "sslContextParameters": return target.getSslContextParameters();
+        case "strategy": return target.getStrategy();
         case "subscriptionname":
         case "subscriptionName": return target.getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
@@ -293,6 +306,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return target.isUseGlobalSslContextParameters();
         case "username": return target.getUsername();
+        case "workerid":
+        case "workerId": return target.getWorkerId();
         default: return null;
         }
     }

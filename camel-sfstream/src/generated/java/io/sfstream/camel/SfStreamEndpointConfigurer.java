@@ -61,6 +61,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "keystore": target.getConfiguration().setKeystore(property(camelContext, org.apache.camel.support.jsse.KeyStoreParameters.class, value)); return true;
         case "keystorealias":
         case "keystoreAlias": target.getConfiguration().setKeystoreAlias(property(camelContext, java.lang.String.class, value)); return true;
+        case "leaseduration":
+        case "leaseDuration": target.getConfiguration().setLeaseDuration(property(camelContext, java.time.Duration.class, value)); return true;
         case "loginurl":
         case "loginUrl": target.getConfiguration().setLoginUrl(property(camelContext, java.lang.String.class, value)); return true;
         case "maxbatchsize":
@@ -104,6 +106,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "sandbox": target.getConfiguration().setSandbox(property(camelContext, boolean.class, value)); return true;
         case "sslcontextparameters":
         case "sslContextParameters": target.getConfiguration().setSslContextParameters(property(camelContext, org.apache.camel.support.jsse.SSLContextParameters.class, value)); return true;
+        case "strategy": target.getConfiguration().setStrategy(property(camelContext, io.sfstream.camel.WorkerStrategy.class, value)); return true;
         case "subscriptionname":
         case "subscriptionName": target.getConfiguration().setSubscriptionName(property(camelContext, java.lang.String.class, value)); return true;
         case "timetowaitbeforeconnectionretry":
@@ -115,6 +118,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": target.getConfiguration().setUseGlobalSslContextParameters(property(camelContext, boolean.class, value)); return true;
         case "username": target.getConfiguration().setUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "workerid":
+        case "workerId": target.getConfiguration().setWorkerId(property(camelContext, java.lang.String.class, value)); return true;
         default: return false;
         }
     }
@@ -160,6 +165,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "keystore": return org.apache.camel.support.jsse.KeyStoreParameters.class;
         case "keystorealias":
         case "keystoreAlias": return java.lang.String.class;
+        case "leaseduration":
+        case "leaseDuration": return java.time.Duration.class;
         case "loginurl":
         case "loginUrl": return java.lang.String.class;
         case "maxbatchsize":
@@ -203,6 +210,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "sandbox": return boolean.class;
         case "sslcontextparameters":
         case "sslContextParameters": return org.apache.camel.support.jsse.SSLContextParameters.class;
+        case "strategy": return io.sfstream.camel.WorkerStrategy.class;
         case "subscriptionname":
         case "subscriptionName": return java.lang.String.class;
         case "timetowaitbeforeconnectionretry":
@@ -214,6 +222,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return boolean.class;
         case "username": return java.lang.String.class;
+        case "workerid":
+        case "workerId": return java.lang.String.class;
         default: return null;
         }
     }
@@ -260,6 +270,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "keystore": return target.getConfiguration().getKeystore();
         case "keystorealias":
         case "keystoreAlias": return target.getConfiguration().getKeystoreAlias();
+        case "leaseduration":
+        case "leaseDuration": return target.getConfiguration().getLeaseDuration();
         case "loginurl":
         case "loginUrl": return target.getConfiguration().getLoginUrl();
         case "maxbatchsize":
@@ -303,6 +315,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "sandbox": return target.getConfiguration().isSandbox();
         case "sslcontextparameters":
         case "sslContextParameters": return target.getConfiguration().getSslContextParameters();
+        case "strategy": return target.getConfiguration().getStrategy();
         case "subscriptionname":
         case "subscriptionName": return target.getConfiguration().getSubscriptionName();
         case "timetowaitbeforeconnectionretry":
@@ -314,6 +327,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "useglobalsslcontextparameters":
         case "useGlobalSslContextParameters": return target.getConfiguration().isUseGlobalSslContextParameters();
         case "username": return target.getConfiguration().getUsername();
+        case "workerid":
+        case "workerId": return target.getConfiguration().getWorkerId();
         default: return null;
         }
     }

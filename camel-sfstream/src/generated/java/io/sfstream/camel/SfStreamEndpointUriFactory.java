@@ -23,7 +23,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(50);
+        Set<String> props = new HashSet<>(53);
         props.add("accessToken");
         props.add("apiVersion");
         props.add("authenticationType");
@@ -45,6 +45,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("keyPassword");
         props.add("keystore");
         props.add("keystoreAlias");
+        props.add("leaseDuration");
         props.add("loginUrl");
         props.add("maxBatchSize");
         props.add("maxErroneousPeriod");
@@ -68,12 +69,14 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("replayStore");
         props.add("sandbox");
         props.add("sslContextParameters");
+        props.add("strategy");
         props.add("subscriptionName");
         props.add("timeToWaitBeforeConnectionRetry");
         props.add("tokenSupplier");
         props.add("unmarshalType");
         props.add("useGlobalSslContextParameters");
         props.add("username");
+        props.add("workerId");
         PROPERTY_NAMES = Collections.unmodifiableSet(props);
         Set<String> secretProps = new HashSet<>(11);
         secretProps.add("accessToken");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -18,60 +19,64 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A crash-safe replay marker store in one local file.
+ * A crash-safe replay marker store in one local file, which several JVMs on one host may share.
  * <p>
  * <b>Format.</b> UTF-8 text. The first line is a comment header naming the format; lines starting with {@code #} are
- * comments, empty lines are ignored; every other line is one marker {@code key=value}, where the value is
- * {@link ReplayMarker}'s text form (e.g. {@code /topic/Orders=104853|2026-11-21T18:02:11.208Z}). Keys are channel or
- * subscription names and may contain anything, so in keys a backslash escapes: {@code \\} is a backslash, {@code \=} an
- * equals sign, {@code \n} a newline, {@code \r} a carriage return, and {@code \#} a {@code #} at the start of a key
+ * comments, empty lines are ignored; every other line is one subscription {@code key=value}, where the value is a
+ * {@link SubscriptionRecord}'s text form: the marker (e.g. {@code /topic/Orders=104853|2026-11-21T18:02:11.208Z}),
+ * followed by {@code ;lease=workerId,epoch,strategy,expiresAt} when workers coordinate. Keys are channel or
+ * subscription names and may contain anything, so in keys a backslash escapes: {@code \\} is a backslash, {@code \=}
+ * an equals sign, {@code \n} a newline, {@code \r} a carriage return, and {@code \#} a {@code #} at the start of a key
  * (which would otherwise make the line a comment). The first unescaped {@code =} ends the key. Any other escape is an
  * error.
  * <p>
- * <b>Buffering.</b> All markers are held in memory, loaded once at the first {@link #start()}. {@link #write} only
- * updates memory ({@link #isWriteThrough()} is false); {@link #flush()} makes everything written so far durable. The
- * consumer flushes at intervals and on stop, so after a crash at most the last interval is replayed, never lost.
+ * <b>Buffering.</b> {@link #write} only records the marker in memory ({@link #isWriteThrough()} is false);
+ * {@link #flush()} makes everything written so far durable. The consumer flushes at intervals and on stop, so after a
+ * crash at most the last interval is replayed, never lost. {@link #compareAndSet} is durable when it returns.
  * <p>
- * <b>Why it is crash-safe.</b> A flush never modifies the file in place: it writes the whole content to a temporary file
- * {@code <name>.tmp-<random>} in the same directory, forces it to disk ({@code FileChannel.force(true)}), atomically
- * renames it over the file ({@code ATOMIC_MOVE}), and forces the directory so the rename itself is durable. A rename
- * within one file system is atomic, and the renamed file was complete on disk before it, so after a kill -9 or a power
- * loss the file is either the previous or the new complete version, never a torn mix. A crash may leave a temporary
- * file behind; {@link #start()} deletes those.
+ * <b>Why it is crash-safe.</b> The file is never modified in place: every change writes the whole content to a
+ * temporary file {@code <name>.tmp-<random>} in the same directory, forces it to disk ({@code FileChannel.force(true)}),
+ * atomically renames it over the file ({@code ATOMIC_MOVE}), and forces the directory so the rename itself is durable.
+ * A rename within one file system is atomic, and the renamed file was complete on disk before it, so after a kill -9 or
+ * a power loss the file is either the previous or the new complete version, never a torn mix. A crash may leave a
+ * temporary file behind; {@link #start()} deletes those.
+ * <p>
+ * <b>Why several JVMs may share it.</b> Every change is a read-modify-write of the whole file under an exclusive OS
+ * lock ({@code FileChannel.lock}) on the sibling file {@code <name>.lock}, which is never renamed or deleted: a flush
+ * reads the current file, overlays only the keys this instance wrote since its last flush and writes the result, so
+ * keys of other processes are kept; a compare-and-set reads, compares and writes within one lock. Readers need no
+ * lock, because the rename makes every version complete. Within one JVM a lock per path serializes the instances, since
+ * OS file locks are held per process.
  * <p>
  * <b>Unlike Camel's {@code FileStateRepository}</b>, which appends to or truncates and rewrites its file in place
  * without fsync: a crash during its rewrite can leave a torn or empty file, after which the subscription would silently
- * restart from its default replayId. Accordingly this store never starts empty over a file it cannot read: a corrupt
- * line fails {@link #start()} with the file and line number.
- * <p>
- * One instance must own a file: two instances writing one file overwrite each other's keys, which is why the component
- * shares one instance per absolute path. Thread-safe.
+ * restart from its default replayId. Accordingly this store never treats a file it cannot read as empty: a corrupt
+ * line fails {@link #start()} (and every later read) with the file and line number. Thread-safe.
  */
 public final class FileReplayMarkerStore extends ServiceSupport implements ReplayMarkerStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileReplayMarkerStore.class);
 
-    static final String HEADER = "# sfstream replay markers v1: UTF-8, one key=value line per subscription;"
+    static final String HEADER = "# sfstream replay markers v1: UTF-8, one key=marker[;lease=...] line per subscription;"
                                  + " in keys \\\\ \\= \\n \\r and a leading \\# are escaped";
     private static final String TMP_INFIX = ".tmp-";
+    /** OS file locks belong to the process: within the JVM, instances of one path take this lock first. */
+    private static final Map<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
 
     private final Path file;
     private final Path directory;
-    private final Map<String, ReplayMarker> markers = new ConcurrentHashMap<>();
-    /** Incremented after every write: a flush that saw generation g made durable every write numbered up to g. */
-    private final AtomicLong generation = new AtomicLong();
-    /** Serializes flushes (and the load), so two flushes never rename over each other out of order. */
-    private final Object flushLock = new Object();
-    // guarded by flushLock
-    private long flushedGeneration;
-    private volatile boolean loaded;
+    private final Path lockFile;
+    private final ReentrantLock jvmLock;
+    /** Markers written since the last flush that included them. */
+    private final Map<String, ReplayMarker> unflushed = new ConcurrentHashMap<>();
+    private volatile boolean started;
 
     public FileReplayMarkerStore(Path file) {
         Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath().normalize();
@@ -80,6 +85,8 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
         }
         this.file = absolute;
         this.directory = absolute.getParent();
+        this.lockFile = directory.resolve(absolute.getFileName() + ".lock");
+        this.jvmLock = JVM_LOCKS.computeIfAbsent(absolute, p -> new ReentrantLock());
     }
 
     /** The normalized absolute path of the file. */
@@ -89,23 +96,18 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
 
     @Override
     protected void doStart() throws Exception {
-        synchronized (flushLock) {
-            if (loaded) {
-                // memory is authoritative once loaded: this instance owns the file, and a restart must not drop
-                // writes made while stopped
-                return;
-            }
-            try {
-                Files.createDirectories(directory);
-            } catch (IOException e) {
-                throw new IOException("Cannot create the directory of replay marker file " + file + ": " + e, e);
-            }
-            deleteStaleTemporaryFiles();
-            Map<String, ReplayMarker> read = load();
-            read.forEach(markers::putIfAbsent);
-            loaded = true;
-            LOG.info("Loaded {} replay markers from {}", read.size(), file);
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new IOException("Cannot create the directory of replay marker file " + file + ": " + e, e);
         }
+        int count = underLock(() -> {
+            deleteStaleTemporaryFiles();
+            // read once now: a corrupt file fails the start, not the first subscription
+            return load().size();
+        });
+        started = true;
+        LOG.info("Replay marker file {} holds {} subscriptions", file, count);
     }
 
     @Override
@@ -115,19 +117,28 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
 
     @Override
     public Optional<ReplayMarker> read(String key) {
+        return readRecord(key).map(SubscriptionRecord::marker);
+    }
+
+    @Override
+    public Optional<SubscriptionRecord> readRecord(String key) {
         Objects.requireNonNull(key, "key");
-        checkLoaded();
-        return Optional.ofNullable(markers.get(key));
+        checkStarted();
+        SubscriptionRecord onDisk;
+        try {
+            onDisk = load().get(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        return Optional.ofNullable(overlay(onDisk, unflushed.get(key)));
     }
 
     @Override
     public void write(String key, ReplayMarker marker) {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(marker, "marker");
-        checkLoaded();
-        // put before increment: a flush reading generation g snapshots after it, so it sees every put numbered <= g
-        markers.put(key, marker);
-        generation.incrementAndGet();
+        checkStarted();
+        unflushed.put(key, marker);
     }
 
     /** Buffered: a write is durable only after the next {@link #flush()}. */
@@ -136,47 +147,94 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
         return false;
     }
 
+    @Override
+    public boolean isAtomic() {
+        return true;
+    }
+
     /**
-     * Writes all markers to the file if anything changed since the last flush, crash-safely (see the class javadoc).
+     * Writes the markers written since the last flush into the file, keeping every other key as it is on disk and the
+     * lease of each written key, crash-safely (see the class javadoc).
      *
-     * @throws UncheckedIOException naming the file when it cannot be written; the store stays dirty, so the next flush
-     *                              tries again
+     * @throws UncheckedIOException naming the file when it cannot be written; the markers stay buffered, so the next
+     *                              flush tries again
      */
     @Override
     public void flush() {
-        synchronized (flushLock) {
-            if (!loaded) {
-                return; // nothing was written: writes require a loaded store
-            }
-            long target = generation.get();
-            if (target == flushedGeneration) {
-                return;
-            }
-            // snapshot after reading the generation: it holds every write numbered <= target (and maybe later ones,
-            // which stay dirty because generation > target and are simply written again next time)
-            String content = render(new TreeMap<>(markers));
-            try {
-                replaceFile(content);
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot write replay marker file " + file + ": " + e.getMessage(), e);
-            }
-            flushedGeneration = target;
-            LOG.trace("Flushed replay markers to {} (generation {})", file, target);
+        if (!started || unflushed.isEmpty()) {
+            return;
+        }
+        try {
+            underLock(() -> {
+                Map<String, ReplayMarker> batch = Map.copyOf(unflushed);
+                Map<String, SubscriptionRecord> records = load();
+                batch.forEach((key, marker) -> records.put(key, overlay(records.get(key), marker)));
+                replaceFile(render(records));
+                // a marker written again meanwhile stays buffered for the next flush
+                batch.forEach(unflushed::remove);
+                LOG.trace("Flushed {} replay markers to {}", batch.size(), file);
+                return null;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write replay marker file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Compares and replaces under the OS lock, durable on return. */
+    @Override
+    public boolean compareAndSet(String key, SubscriptionRecord expected, SubscriptionRecord replacement) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(replacement, "replacement");
+        checkStarted();
+        try {
+            return underLock(() -> {
+                Map<String, SubscriptionRecord> records = load();
+                ReplayMarker buffered = unflushed.get(key);
+                if (!Objects.equals(overlay(records.get(key), buffered), expected)) {
+                    return false;
+                }
+                records.put(key, replacement);
+                replaceFile(render(records));
+                // the replacement decided the marker: a buffered one must not overwrite it at the next flush
+                unflushed.remove(key, buffered);
+                return true;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot update replay marker file " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** Whether writes are waiting for a flush. */
     boolean isDirty() {
-        synchronized (flushLock) {
-            return generation.get() != flushedGeneration;
+        return !unflushed.isEmpty();
+    }
+
+    private static SubscriptionRecord overlay(SubscriptionRecord onDisk, ReplayMarker buffered) {
+        if (buffered == null) {
+            return onDisk;
+        }
+        return onDisk == null ? SubscriptionRecord.of(buffered) : onDisk.withMarker(buffered);
+    }
+
+    private void checkStarted() {
+        if (!started) {
+            // reading before the file is checked would answer "no marker" for a corrupt file and restart the
+            // subscription from its default: refuse instead
+            throw new IllegalStateException("Replay marker store " + file + " is not started");
         }
     }
 
-    private void checkLoaded() {
-        if (!loaded) {
-            // reading before the file is loaded would answer "no marker" and restart the subscription from its
-            // default: refuse instead
-            throw new IllegalStateException("Replay marker store " + file + " is not started");
+    private interface LockedAction<T> {
+        T run() throws IOException;
+    }
+
+    private <T> T underLock(LockedAction<T> action) throws IOException {
+        jvmLock.lock();
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            return action.run();
+        } finally {
+            jvmLock.unlock();
         }
     }
 
@@ -217,6 +275,7 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
         }
     }
 
+    /** Runs under the lock: no process is between creating and renaming a temporary file. */
     private void deleteStaleTemporaryFiles() throws IOException {
         String prefix = file.getFileName() + TMP_INFIX;
         try (DirectoryStream<Path> entries
@@ -229,8 +288,9 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
         }
     }
 
-    private Map<String, ReplayMarker> load() throws IOException {
-        Map<String, ReplayMarker> result = new TreeMap<>();
+    /** The records on disk now; a missing file has none, a corrupt one is an error naming file and line. */
+    private Map<String, SubscriptionRecord> load() throws IOException {
+        Map<String, SubscriptionRecord> result = new TreeMap<>();
         if (!Files.exists(file)) {
             return result;
         }
@@ -251,7 +311,7 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
                 }
                 try {
                     Map.Entry<String, String> entry = parseLine(line);
-                    result.put(entry.getKey(), ReplayMarker.parse(entry.getKey(), entry.getValue()));
+                    result.put(entry.getKey(), SubscriptionRecord.parse(entry.getKey(), entry.getValue()));
                 } catch (IllegalArgumentException e) {
                     throw new IllegalStateException("Cannot parse line " + number + " of replay marker file " + file
                                                     + ": " + e.getMessage(), e);
@@ -265,10 +325,10 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
         return result;
     }
 
-    static String render(Map<String, ReplayMarker> markers) {
-        StringBuilder out = new StringBuilder(64 + markers.size() * 48);
+    static String render(Map<String, SubscriptionRecord> records) {
+        StringBuilder out = new StringBuilder(64 + records.size() * 48);
         out.append(HEADER).append('\n');
-        markers.forEach((key, marker) -> out.append(escapeKey(key)).append('=').append(marker.format()).append('\n'));
+        records.forEach((key, record) -> out.append(escapeKey(key)).append('=').append(record.format()).append('\n'));
         return out.toString();
     }
 

@@ -3,6 +3,7 @@ package io.sfstream.camel;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
 
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -13,6 +14,11 @@ import org.apache.camel.support.service.ServiceSupport;
  * Write-through: every {@link #write} is a {@code put}, so the marker is as durable as the map makes it, and
  * {@link #flush()} has nothing to do. Thread safety is the map's: pass a concurrent map when several consumers share
  * the store.
+ * <p>
+ * Atomic when the map is a {@link ConcurrentMap}: {@link #compareAndSet} is {@code putIfAbsent} or
+ * {@code replace(key, old, new)} on the stored text, which Hazelcast's {@code IMap} and other data grids carry out
+ * atomically across their cluster. With a lease the value is a {@link SubscriptionRecord}'s text (the marker followed
+ * by {@code ;lease=...}).
  */
 public final class MapReplayMarkerStore extends ServiceSupport implements ReplayMarkerStore {
 
@@ -39,12 +45,66 @@ public final class MapReplayMarkerStore extends ServiceSupport implements Replay
             throw new IllegalArgumentException("Invalid replay marker stored for " + key + ": expected a String but was "
                                                + value.getClass().getName());
         }
-        return Optional.of(ReplayMarker.parse(key, text));
+        return Optional.of(SubscriptionRecord.parse(key, text)).map(SubscriptionRecord::marker);
     }
 
     @Override
     public void write(String key, ReplayMarker marker) {
-        map.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(marker, "marker").format());
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(marker, "marker");
+        if (!(map instanceof ConcurrentMap<String, String> concurrent)) {
+            map.put(key, marker.format());
+            return;
+        }
+        // keeps a lease of the key: a plain write moves only the marker
+        while (true) {
+            String current = concurrent.get(key);
+            if (current == null) {
+                if (concurrent.putIfAbsent(key, marker.format()) == null) {
+                    return;
+                }
+            } else if (concurrent.replace(key, current,
+                    SubscriptionRecord.parse(key, current).withMarker(marker).format())) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public boolean isAtomic() {
+        return map instanceof ConcurrentMap;
+    }
+
+    @Override
+    public Optional<SubscriptionRecord> readRecord(String key) {
+        Objects.requireNonNull(key, "key");
+        return Optional.ofNullable(text(key)).map(text -> SubscriptionRecord.parse(key, text));
+    }
+
+    @Override
+    public boolean compareAndSet(String key, SubscriptionRecord expected, SubscriptionRecord replacement) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(replacement, "replacement");
+        if (!(map instanceof ConcurrentMap<String, String> concurrent)) {
+            return ReplayMarkerStore.super.compareAndSet(key, expected, replacement);
+        }
+        if (expected == null) {
+            return concurrent.putIfAbsent(key, replacement.format()) == null;
+        }
+        // compare the parsed record, replace the exact text read: text written by another tool (another date
+        // notation, spaces) still compares by meaning, and replace() fails if anyone changed it since
+        String current = text(key);
+        return current != null && SubscriptionRecord.parse(key, current).equals(expected)
+               && concurrent.replace(key, current, replacement.format());
+    }
+
+    private String text(String key) {
+        Object value = ((Map<?, ?>) map).get(key);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalArgumentException("Invalid replay marker stored for " + key + ": expected a String but was "
+                                               + value.getClass().getName());
+        }
+        return (String) value;
     }
 
     @Override

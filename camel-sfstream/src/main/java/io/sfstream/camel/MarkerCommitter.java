@@ -14,14 +14,29 @@ final class MarkerCommitter {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarkerCommitter.class);
 
+    /** Makes one marker durable; false when the write was refused (fenced out by another worker's lease). */
+    @FunctionalInterface
+    interface Writer {
+        boolean write(ReplayMarker marker);
+    }
+
     private final String key;
-    private final ReplayMarkerStore store;
+    private final Writer writer;
     private final AtomicReference<ReplayMarker> latest = new AtomicReference<>();
     private final AtomicReference<ReplayMarker> written = new AtomicReference<>();
 
+    /** Writes to the store and flushes it: no lease guards the key. */
     MarkerCommitter(String key, ReplayMarkerStore store) {
+        this(key, marker -> {
+            store.write(key, marker);
+            store.flush();
+            return true;
+        });
+    }
+
+    MarkerCommitter(String key, Writer writer) {
         this.key = key;
-        this.store = store;
+        this.writer = writer;
     }
 
     /** Records a new watermark; cheap, called from exchange-completion threads. */
@@ -35,8 +50,10 @@ final class MarkerCommitter {
         if (marker == null || marker.equals(written.get())) {
             return;
         }
-        store.write(key, marker);
-        store.flush();
+        if (!writer.write(marker)) {
+            LOG.debug("Replay marker {} of {} was not written: another worker holds the subscription", marker, key);
+            return;
+        }
         written.set(marker);
         LOG.trace("Committed replay marker {} of {}", marker, key);
     }

@@ -14,6 +14,13 @@ import org.apache.camel.Service;
  * value.
  * <p>
  * Lifecycle: the consumer starts the store if it is not started yet and stops it only if it started it.
+ * <p>
+ * <b>Atomic stores.</b> Worker strategies ({@code strategy}) need one more operation: an atomic compare-and-set of a key's
+ * {@link SubscriptionRecord} (marker and lease together), across every process that shares the store. A store that can
+ * do it returns true from {@link #isAtomic()} and implements {@link #readRecord} and {@link #compareAndSet}; the lease
+ * protocol itself (acquire, renew, fence, release) is written once on top of these two, so a custom store gets every
+ * strategy by implementing them. A store that cannot leaves the defaults: consumers on it do not coordinate, and a
+ * strategy other than OPEN_IF_FREE is refused at startup.
  */
 public interface ReplayMarkerStore extends Service {
 
@@ -29,5 +36,29 @@ public interface ReplayMarkerStore extends Service {
     /** Whether {@link #write} is durable before {@link #flush()} is called (false for buffered stores). */
     default boolean isWriteThrough() {
         return true;
+    }
+
+    /** Whether {@link #readRecord} and {@link #compareAndSet} are atomic across every process sharing the store. */
+    default boolean isAtomic() {
+        return false;
+    }
+
+    /**
+     * The record of the key (marker and lease) as the other processes see it now, including buffered writes of this
+     * process. Stores that are not atomic have no leases: the default wraps {@link #read}.
+     */
+    default Optional<SubscriptionRecord> readRecord(String key) {
+        return read(key).map(SubscriptionRecord::of);
+    }
+
+    /**
+     * Atomically replaces the record of the key with {@code replacement} if it currently equals {@code expected}
+     * (null: the key has no value), durably before returning true.
+     *
+     * @return false when the current record is another one (nothing changed)
+     * @throws UnsupportedOperationException when the store is not {@linkplain #isAtomic() atomic}
+     */
+    default boolean compareAndSet(String key, SubscriptionRecord expected, SubscriptionRecord replacement) {
+        throw new UnsupportedOperationException(this + " has no atomic compare-and-set");
     }
 }

@@ -78,6 +78,15 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(label = "replay", defaultValue = "NONE",
               description = "When Salesforce rejects the stored replayId as no longer retained: NONE (fail the subscription), ALL_EVENTS (resubscribe with -2, lossless within retention) or NEW_EVENTS (resubscribe with -1, skipping the gap). The stale marker is replaced once events flow.")
     private ReplayFallback replayFallback = ReplayFallback.NONE;
+    @UriParam(label = "worker", defaultValue = "OPEN_IF_FREE",
+              description = "How this worker shares the subscription (subscriptionName) with other workers using the same replay store, through a lease in the store: OPEN_IF_FREE (start only if no live worker holds it, else fail with SubscriptionInUseException), WAIT_FOR_FREE (stand by until the holder leaves or its lease expires, then continue from its marker) or TAKE_OVER (displace the holder unless it uses TAKE_OVER too). CONCURRENT is rejected: a broadcast stream with one replay position cannot be split between workers. Needs an atomic store (file, in-memory, ConcurrentMap or a custom atomic store); on a StateRepository or plain Map only OPEN_IF_FREE is allowed, without coordination.")
+    private WorkerStrategy strategy = WorkerStrategy.OPEN_IF_FREE;
+    @UriParam(label = "worker",
+              description = "The id of this worker in leases, messages, JMX and health details: 1 to 100 letters, digits or . _ : @ -. Defaults to <host>-<pid>-<random>, new for every endpoint. Set a stable id per instance (e.g. the host name) so that an instance restarted after a crash takes its own lease back at once instead of waiting for it to expire.")
+    private String workerId;
+    @UriParam(label = "worker", defaultValue = "30s", javaType = "java.time.Duration",
+              description = "How long a worker's lease on the subscription runs without renewal; it is renewed every third of it. A worker that dies is replaced by a WAIT_FOR_FREE worker after at most this long; a worker that cannot renew in time stops consuming. Workers on different machines need clocks in sync well within it.")
+    private Duration leaseDuration = Duration.ofSeconds(30);
     @UriParam(defaultValue = "false",
               description = "When false, an exchange that fails (the error handler gave up) stops the consumer's delivery and its replay marker stays before the failed event, so a restart retries it; when true, the failed event counts as done and delivery continues.")
     private boolean ignoreSubscriberErrors;
@@ -331,6 +340,30 @@ public class SfStreamConfiguration implements Cloneable {
 
     public void setReplayFallback(ReplayFallback replayFallback) {
         this.replayFallback = replayFallback;
+    }
+
+    public WorkerStrategy getStrategy() {
+        return strategy;
+    }
+
+    public void setStrategy(WorkerStrategy strategy) {
+        this.strategy = strategy;
+    }
+
+    public String getWorkerId() {
+        return workerId;
+    }
+
+    public void setWorkerId(String workerId) {
+        this.workerId = workerId;
+    }
+
+    public Duration getLeaseDuration() {
+        return leaseDuration;
+    }
+
+    public void setLeaseDuration(Duration leaseDuration) {
+        this.leaseDuration = leaseDuration;
     }
 
     public boolean isIgnoreSubscriberErrors() {

@@ -1,5 +1,6 @@
 package io.sfstream.camel;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -59,11 +60,20 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     private final AtomicReference<SubscriberErrorException> failure = new AtomicReference<>();
     /** Set when the session stopped for good (maxErroneousPeriod); cleared by a restart. */
     private final AtomicReference<SfStreamException> fatalError = new AtomicReference<>();
+    /** Set when another worker took the subscription (or the lease expired); cleared by a restart. */
+    private final AtomicReference<SubscriptionInUseException> leaseLost = new AtomicReference<>();
+    /** Orders a standby's late subscription against doStop, so a stopped consumer never subscribes. */
+    private final Object lifecycle = new Object();
+    // guarded by lifecycle
+    private boolean stopping;
     private EventMapper mapper;
     private ReplayMarkerStore store;
     private MarkerCommitter committer;
+    /** The lease on the subscription when the store is atomic; null on stores that cannot coordinate workers. */
+    private volatile LeaseKeeper lease;
     private ExecutorService dispatcher;
     private ScheduledExecutorService commitScheduler;
+    private ScheduledExecutorService leaseScheduler;
     // volatile: set by the session thread when this endpoint is full, cleared by the thread completing exchanges
     private volatile boolean full;
     // volatile: set by prepareShutdown on Camel's shutdown thread, read by the dispatcher
@@ -187,6 +197,10 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         if (fatal != null) {
             return fatal.getMessage();
         }
+        SubscriptionInUseException lost = getLeaseLost();
+        if (lost != null) {
+            return lost.getMessage();
+        }
         SubscriberErrorException stopped = getFailure();
         if (stopped != null) {
             return stopped.getMessage();
@@ -200,6 +214,45 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     public String getLastErrorSince() {
         BayeuxSession current = session;
         return current == null ? null : text(current.statistics().lastErrorAt());
+    }
+
+    /** This worker's id in leases (the workerId option, or the one made up for the endpoint). */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Worker id in the subscription lease")
+    public String getWorkerId() {
+        return endpoint.workerId();
+    }
+
+    @org.apache.camel.api.management.ManagedAttribute(description = "Worker strategy")
+    public String getStrategy() {
+        return config.getStrategy().name();
+    }
+
+    /**
+     * NONE (the store cannot coordinate workers), STANDBY (WAIT_FOR_FREE, another worker holds the subscription),
+     * HOLDING, LOST (another worker took it) or RELEASED (stopped).
+     */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Lease state: NONE, IDLE, STANDBY, HOLDING, LOST or RELEASED")
+    public String getLeaseState() {
+        LeaseKeeper current = lease;
+        return current == null ? "NONE" : current.state().name();
+    }
+
+    /** The worker id holding the subscription as this worker saw it last (itself while holding), or null. */
+    @org.apache.camel.api.management.ManagedAttribute(description = "Worker holding the subscription, as last seen")
+    public String getLeaseHolder() {
+        SubscriptionLease holder = leaseHolder();
+        return holder == null ? null : holder.workerId();
+    }
+
+    /** The lease seen last (itself while holding), or null. */
+    SubscriptionLease leaseHolder() {
+        LeaseKeeper current = lease;
+        return current == null ? null : current.holder();
+    }
+
+    /** Why this worker stopped consuming after losing the subscription, or null; cleared by a restart. */
+    public SubscriptionInUseException getLeaseLost() {
+        return leaseLost.get();
     }
 
     /** The statistics of the session carrying this consumer, or null before it starts. */
@@ -225,6 +278,10 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         inFlight.set(0);
         failure.set(null);
         fatalError.set(null);
+        leaseLost.set(null);
+        synchronized (lifecycle) {
+            stopping = false;
+        }
         suspended = false;
         full = false;
         draining = false;
@@ -233,14 +290,67 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         }
         metrics.started();
         store = endpoint.getComponent().stores().acquire(endpoint);
-        committer = new MarkerCommitter(markerKey, store);
+        try {
+            startDelivery();
+        } catch (RuntimeException e) {
+            // unwind what started (executors, the store's use count) so a failed start leaves nothing running
+            doStop();
+            throw e;
+        }
+    }
+
+    private void startDelivery() {
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        WorkerStrategy strategy = config.getStrategy();
+        LeaseKeeper keeper = null;
+        if (store.isAtomic()) {
+            leaseScheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamLease[" + markerKey + "]");
+            keeper = new LeaseKeeper(markerKey, endpoint.workerId(), strategy, config.getLeaseDuration(), store,
+                    Clock.systemUTC(), leaseScheduler, new LeaseListener());
+            committer = new MarkerCommitter(markerKey, keeper::commit);
+        } else if (strategy != WorkerStrategy.OPEN_IF_FREE) {
+            throw new IllegalArgumentException("strategy=" + strategy + " needs a replay store with atomic operations to"
+                                               + " hold a lease, but " + store + " has none (a StateRepository or a"
+                                               + " plain Map): use a file path, a ConcurrentMap bean (e.g. a Hazelcast"
+                                               + " IMap), the in-memory default or an atomic ReplayMarkerStore");
+        } else {
+            committer = new MarkerCommitter(markerKey, store);
+        }
+        lease = keeper;
         commitScheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamCommitter[" + markerKey + "]");
         long interval = Math.max(10, config.getReplayCommitInterval().toMillis());
         commitScheduler.scheduleWithFixedDelay(this::writeMarker, interval, interval, TimeUnit.MILLISECONDS);
         dispatcher = executors.newSingleThreadExecutor(this, "SfStreamConsumer[" + channel + "]");
         dispatcher.execute(this::dispatch);
-        session = endpoint.getComponent().sessions().subscribe(endpoint, this);
+        // OPEN_IF_FREE and TAKE_OVER throw SubscriptionInUseException here, failing the route's start
+        if (keeper == null || keeper.start()) {
+            session = endpoint.getComponent().sessions().subscribe(endpoint, this);
+        }
+        // else WAIT_FOR_FREE stands by: LeaseListener.acquired subscribes once the holder is gone
+    }
+
+    /** Lease events, on the lease scheduler's thread or a thread whose commit was fenced out. */
+    private final class LeaseListener implements LeaseKeeper.Listener {
+        @Override
+        public void acquired(SubscriptionLease acquired) {
+            synchronized (lifecycle) {
+                if (stopping) {
+                    return;
+                }
+                LOG.info("{} takes over subscription {} as worker {} (epoch {})", channel, markerKey,
+                        acquired.workerId(), acquired.epoch());
+                session = endpoint.getComponent().sessions().subscribe(endpoint, SfStreamConsumer.this);
+            }
+        }
+
+        @Override
+        public void lost(SubscriptionInUseException cause) {
+            if (leaseLost.compareAndSet(null, cause)) {
+                // events taken but not committed come again to the new holder, which resumes from the stored marker
+                getExceptionHandler().handleException(cause.getMessage(), cause);
+                leaveSession();
+            }
+        }
     }
 
     /** Pauses delivery: the exchange in flight finishes, queued events wait, the session holds its next connect back. */
@@ -270,6 +380,9 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     @Override
     protected void doStop() throws Exception {
+        synchronized (lifecycle) {
+            stopping = true;
+        }
         wakeDispatcher();
         leaveSession();
         // events queued but not started are dropped: they were never committed, so they come again on the next start
@@ -285,6 +398,15 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             commitScheduler = null;
         }
         writeMarker();
+        LeaseKeeper keeper = lease;
+        if (keeper != null) {
+            // after the last commit: the next holder continues exactly from it
+            keeper.release();
+        }
+        if (leaseScheduler != null) {
+            executors.shutdownNow(leaseScheduler);
+            leaseScheduler = null;
+        }
         if (store != null) {
             endpoint.getComponent().stores().release(store);
             store = null;
@@ -372,8 +494,8 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     public void offer(JsonNode message, long replayId) {
         lastReceivedReplayId = replayId;
         metrics.received(replayId);
-        if (draining || failure.get() != null) {
-            // never started, never committed: the next start resumes before it
+        if (draining || stoppedDelivering()) {
+            // never started, never committed: the next start (or the next holder) resumes before it
             return;
         }
         pending.incrementAndGet();
@@ -412,6 +534,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         if (fatalError.compareAndSet(null, error)) {
             // the route stays started and delivers nothing more until it is restarted
             getExceptionHandler().handleException(error.getMessage(), error);
+            stepDown();
         }
     }
 
@@ -435,13 +558,24 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (draining || failure.get() != null) {
-                // never started: left for the next start, which resumes from the committed marker
+            if (draining || stoppedDelivering() || !leaseAllowsProcessing()) {
+                // never started: left for the next start (or the next holder), which resumes from the committed marker
                 pending.addAndGet(-batch.size());
                 continue;
             }
             process(batch);
         }
+    }
+
+    /** A failed exchange or a lost lease stopped delivery until the route restarts. */
+    private boolean stoppedDelivering() {
+        return failure.get() != null || leaseLost.get() != null;
+    }
+
+    /** Without a lease there is nothing to check; with one, this worker must still hold it (renewing after a pause). */
+    private boolean leaseAllowsProcessing() {
+        LeaseKeeper keeper = lease;
+        return keeper == null || keeper.mayProcess();
     }
 
     private void awaitResumed() throws InterruptedException {
@@ -582,6 +716,19 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             getExceptionHandler().handleException(error.getMessage(), error);
             // the marker stays before this event; no event of the channel is taken until the route restarts
             leaveSession();
+            stepDown();
+        }
+    }
+
+    /**
+     * A worker that stopped delivering (failed exchange, session failed for good) writes its marker and hands the
+     * subscription on, so a WAIT_FOR_FREE standby continues from that marker (RavenDB: an erroring worker ends).
+     */
+    private void stepDown() {
+        LeaseKeeper keeper = lease;
+        if (keeper != null) {
+            writeMarker();
+            keeper.release();
         }
     }
 

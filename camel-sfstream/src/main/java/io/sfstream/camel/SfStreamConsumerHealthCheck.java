@@ -9,8 +9,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  * Readiness of one sfstream consumer, picked up by Camel's consumer health checks ({@code camel.health.consumersEnabled})
  * when the component's {@code healthCheckConsumerEnabled} is true (default). DOWN while the session has been unable to
  * reconnect for {@code connectionTimeout}, after the session stopped for good ({@code maxErroneousPeriod}) and after a
- * failed exchange stopped delivery ({@code ignoreSubscriberErrors=false}); UP otherwise. The details name the channel,
- * the session state and since when, and the newest error (never a credential).
+ * failed exchange stopped delivery ({@code ignoreSubscriberErrors=false}) and after this worker lost the subscription to
+ * another worker; UP otherwise, including a WAIT_FOR_FREE worker standing by (ready, not active: its
+ * {@code sfstream.lease.state} detail says STANDBY). The details name the channel, the session state and since when,
+ * the newest error (never a credential), this worker's id and strategy, and the lease holder as last seen.
  * <p>
  * Implements {@link HealthCheck} directly so that the component needs only camel-api; Camel's health registry
  * (camel-health) runs it.
@@ -61,6 +63,15 @@ final class SfStreamConsumerHealthCheck implements HealthCheck {
         builder.detail("sfstream.pendingCount", consumer.getPendingCount());
         builder.detail("sfstream.lastReceivedReplayId", consumer.getLastReceivedReplayId());
         builder.detail("sfstream.lastCommittedReplayId", consumer.getLastCommittedReplayId());
+        builder.detail("sfstream.workerId", consumer.getWorkerId());
+        builder.detail("sfstream.strategy", consumer.getStrategy());
+        builder.detail("sfstream.lease.state", consumer.getLeaseState());
+        SubscriptionLease holder = consumer.leaseHolder();
+        if (holder != null) {
+            builder.detail("sfstream.lease.holder", holder.workerId());
+            builder.detail("sfstream.lease.epoch", holder.epoch());
+            builder.detail("sfstream.lease.expiresAt", holder.expiresAt().toString());
+        }
         SfStreamException fatal = consumer.getFatalError();
         if (fatal != null) {
             return builder.down().message("The session of " + consumer.getChannel() + " stopped for good: "
@@ -70,6 +81,10 @@ final class SfStreamConsumerHealthCheck implements HealthCheck {
         if (failure != null) {
             return builder.down().message("Delivery on " + consumer.getChannel() + " stopped after a failed exchange: "
                                           + failure.getMessage()).error(failure).build();
+        }
+        SubscriptionInUseException lost = consumer.getLeaseLost();
+        if (lost != null) {
+            return builder.down().message(lost.getMessage()).error(lost).build();
         }
         if (consumer.isConnectionTimedOut()) {
             return builder.down().message("The session of " + consumer.getChannel() + " has been disconnected since "

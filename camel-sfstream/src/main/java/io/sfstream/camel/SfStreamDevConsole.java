@@ -35,6 +35,10 @@ public class SfStreamDevConsole extends AbstractDevConsole {
                 m.put("handshakes", c.getHandshakes());
                 m.put("reconnects", c.getReconnects());
                 m.put("connectionTimedOut", c.isConnectionTimedOut());
+                m.put("workerId", c.getWorkerId());
+                m.put("strategy", c.getStrategy());
+                m.put("leaseState", c.getLeaseState());
+                m.put("leaseHolder", c.getLeaseHolder());
                 m.put("lastError", c.getLastError());
                 m.put("lastErrorSince", c.getLastErrorSince());
                 out.add(m);

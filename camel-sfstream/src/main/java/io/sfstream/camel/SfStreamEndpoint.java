@@ -35,6 +35,8 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     private SfStreamConfiguration configuration;
 
     private Channel parsedChannel;
+    /** Made up at the first use when no workerId is configured; volatile: read by consumers of any thread. */
+    private volatile String generatedWorkerId;
 
     public SfStreamEndpoint(String uri, SfStreamComponent component, Channel channel,
                             SfStreamConfiguration configuration) {
@@ -86,6 +88,51 @@ public class SfStreamEndpoint extends DefaultEndpoint {
                 || configuration.getReplayCommitInterval().isZero()) {
             throw new IllegalArgumentException("Invalid replayCommitInterval: it must be a positive duration");
         }
+        if (configuration.getStrategy() == WorkerStrategy.CONCURRENT) {
+            throw new IllegalArgumentException("strategy=CONCURRENT is not supported: Salesforce delivers every event of"
+                                               + " a channel to every subscriber and the subscription has one replay"
+                                               + " position, so concurrent workers would each read the whole stream. Use"
+                                               + " WAIT_FOR_FREE for a hot standby, or scale inside the route (threads())");
+        }
+        if (configuration.getStrategy() == null) {
+            throw new IllegalArgumentException("Invalid strategy: expected OPEN_IF_FREE, WAIT_FOR_FREE or TAKE_OVER");
+        }
+        if (configuration.getWorkerId() != null && !SubscriptionLease.WORKER_ID.matcher(configuration.getWorkerId()).matches()) {
+            throw new IllegalArgumentException("Invalid workerId '" + configuration.getWorkerId()
+                                               + "': use 1 to 100 letters, digits or . _ : @ -");
+        }
+        if (configuration.getLeaseDuration() == null || configuration.getLeaseDuration().toMillis() < 300) {
+            throw new IllegalArgumentException("Invalid leaseDuration " + configuration.getLeaseDuration()
+                                               + ": it must be at least 300ms");
+        }
+    }
+
+    /** This endpoint's worker id: the configured one, else one made up once per endpoint. */
+    String workerId() {
+        String configured = configuration.getWorkerId();
+        if (configured != null) {
+            return configured;
+        }
+        String id = generatedWorkerId;
+        if (id == null) {
+            id = generatedWorkerId = generateWorkerId();
+        }
+        return id;
+    }
+
+    private static String generateWorkerId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "host";
+        }
+        host = host.replaceAll("[^A-Za-z0-9.-]", "");
+        if (host.isEmpty() || host.length() > 60) {
+            host = "host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-"
+               + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     }
 
     /** The replayId a subscription starts from when no event of it was taken yet. */

@@ -300,6 +300,31 @@ public final class SfStreamEndpointBuilder implements EndpointConsumerBuilder {
         return text("subscriptionName", subscriptionName);
     }
 
+    // ------------------------------------------------------------------ workers
+
+    /** How this worker shares the subscription: OPEN_IF_FREE, WAIT_FOR_FREE or TAKE_OVER (default OPEN_IF_FREE). */
+    public SfStreamEndpointBuilder strategy(WorkerStrategy strategy) {
+        return text("strategy", strategy);
+    }
+
+    public SfStreamEndpointBuilder strategy(String strategy) {
+        return text("strategy", strategy);
+    }
+
+    /** This worker's id in the lease (default {@code <host>-<pid>-<random>}). */
+    public SfStreamEndpointBuilder workerId(String workerId) {
+        return text("workerId", workerId);
+    }
+
+    /** How long a lease runs without renewal (default 30s). */
+    public SfStreamEndpointBuilder leaseDuration(Duration leaseDuration) {
+        return duration("leaseDuration", leaseDuration);
+    }
+
+    public SfStreamEndpointBuilder leaseDuration(String leaseDuration) {
+        return text("leaseDuration", leaseDuration);
+    }
+
     // ------------------------------------------------------------------ security
 
     /** A fixed access token, used with instanceUrl instead of logging in (secret). */

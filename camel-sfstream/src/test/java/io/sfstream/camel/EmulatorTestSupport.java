@@ -55,10 +55,11 @@ abstract class EmulatorTestSupport extends CamelTestSupport {
         context.getPropertiesComponent().addInitialProperty("emulator.url", emulator.baseUrl());
     }
 
-    /** The replayId stored under the key, or null. */
+    /** The replayId stored under the key (the marker part of a record with a lease), or null. */
     static Long storedReplayId(Map<String, String> store, String key) {
         String text = store.get(key);
-        return text == null ? null : ReplayMarker.parse(key, text).replayId();
+        ReplayMarker marker = text == null ? null : SubscriptionRecord.parse(key, text).marker();
+        return marker == null ? null : marker.replayId();
     }
 
     void addRoute(String from, String to) throws Exception {

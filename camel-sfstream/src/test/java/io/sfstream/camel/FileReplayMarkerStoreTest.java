@@ -301,7 +301,7 @@ class FileReplayMarkerStoreTest {
                 Map<String, ReplayMarker> parsed = new HashMap<>();
                 for (String line : lines.subList(1, lines.size())) {
                     Map.Entry<String, String> entry = FileReplayMarkerStore.parseLine(line);
-                    parsed.put(entry.getKey(), ReplayMarker.parse(entry.getKey(), entry.getValue()));
+                    parsed.put(entry.getKey(), SubscriptionRecord.parse(entry.getKey(), entry.getValue()).marker());
                 }
                 assertThat(parsed).as("markers of read %d", read).hasSize(keys);
             }
