@@ -55,6 +55,9 @@ public final class SfStreamExample {
      * @return what stops the emulator and its publisher (nothing to stop with a real org)
      */
     static AutoCloseable prepare(Main main, Path dir, Duration interval) {
+        // a stable worker id: after a hard kill (kill -9, a power cut) the next run takes its own lease on the
+        // subscriptions back at once instead of waiting leaseDuration for the old one to expire
+        main.addInitialProperty("camel.component.sfstream.workerId", "sfstream-example");
         if (realOrgConfigured()) {
             copyEnv(main, "SFSTREAM_LOGIN_URL", "loginUrl");
             copyEnv(main, "SFSTREAM_CLIENT_ID", "clientId");

@@ -259,7 +259,7 @@ class CrashDurabilityIT {
                 continue;
             }
             Map.Entry<String, String> entry = FileReplayMarkerStore.parseLine(line);
-            assertThat(markers.put(entry.getKey(), ReplayMarker.parse(entry.getKey(), entry.getValue())))
+            assertThat(markers.put(entry.getKey(), SubscriptionRecord.parse(entry.getKey(), entry.getValue()).marker()))
                     .as("one line per key").isNull();
         }
         assertThat(markers).as("markers in %s", markerFile).containsOnlyKeys(CHANNEL);

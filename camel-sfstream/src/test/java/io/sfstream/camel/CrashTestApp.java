@@ -56,7 +56,9 @@ public final class CrashTestApp {
         context.addComponent("sfstream", component);
 
         String uri = "sfstream:" + channel + "?replay=ALL_EVENTS&replayStore=" + markerFile
-                     + "&maxPendingCount=50&replayCommitInterval=200ms";
+                     + "&maxPendingCount=50&replayCommitInterval=200ms"
+                     // a stable worker id: the app restarted after kill -9 takes its own lease back at once
+                     + "&workerId=crash-test-app";
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {

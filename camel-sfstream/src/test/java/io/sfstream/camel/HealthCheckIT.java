@@ -50,8 +50,8 @@ class HealthCheckIT extends EmulatorTestSupport {
                     .routeId("health").to("mock:health");
             }
         });
-        emulator().publish(channel, 2, 50);
         getMockEndpoint("mock:health").expectedMessageCount(2);
+        emulator().publish(channel, 2, 50);
         getMockEndpoint("mock:health").assertIsSatisfied(20_000);
         SfStreamConsumer consumer = (SfStreamConsumer) context.getRoute("health").getConsumer();
         assertThat(consumer.getHealthCheck()).isInstanceOf(SfStreamConsumerHealthCheck.class);
