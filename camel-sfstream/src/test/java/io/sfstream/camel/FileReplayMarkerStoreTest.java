@@ -311,4 +311,53 @@ class FileReplayMarkerStoreTest {
         writer.get(30, TimeUnit.SECONDS);
         flusher.get(30, TimeUnit.SECONDS);
     }
+
+    @Test
+    void twoInstancesOnOneFileKeepEachOthersKeysAndLeases() {
+        Path file = dir.resolve("shared.properties");
+        FileReplayMarkerStore one = start(file);
+        FileReplayMarkerStore two = start(file);
+        SubscriptionLease lease = new SubscriptionLease("w1", 1, WorkerStrategy.OPEN_IF_FREE,
+                Instant.parse("2030-01-01T00:00:00Z"));
+        assertThat(one.compareAndSet("/topic/A", null, new SubscriptionRecord(null, lease))).isTrue();
+
+        two.write("/topic/B", ReplayMarker.of(20));
+        two.flush();
+        one.write("/topic/A", ReplayMarker.of(10));
+        one.flush();
+
+        FileReplayMarkerStore reader = start(file);
+        assertThat(reader.readRecord("/topic/A")).contains(new SubscriptionRecord(ReplayMarker.of(10), lease));
+        assertThat(reader.read("/topic/B")).contains(ReplayMarker.of(20));
+        assertThat(two.read("/topic/A")).as("reads see the other instance's flushes").contains(ReplayMarker.of(10));
+    }
+
+    @Test
+    void compareAndSetReplacesOnlyTheExpectedRecordAndIsDurableAtOnce() throws IOException {
+        Path file = dir.resolve("cas.properties");
+        FileReplayMarkerStore store = start(file);
+        SubscriptionRecord first = SubscriptionRecord.of(ReplayMarker.of(1));
+        SubscriptionRecord second = SubscriptionRecord.of(ReplayMarker.of(2));
+
+        assertThat(store.compareAndSet("/topic/C", null, first)).isTrue();
+        assertThat(store.compareAndSet("/topic/C", null, second)).as("not absent any more").isFalse();
+        assertThat(store.compareAndSet("/topic/C", second, first)).as("not the expected record").isFalse();
+        assertThat(store.compareAndSet("/topic/C", first, second)).isTrue();
+
+        assertThat(store.isDirty()).isFalse();
+        assertThat(Files.readString(file, StandardCharsets.UTF_8)).contains("/topic/C=2\n");
+    }
+
+    @Test
+    void aBufferedWriteIsPartOfTheRecordACompareAndSetSees() {
+        FileReplayMarkerStore store = start(dir.resolve("overlay.properties"));
+        store.write("/topic/D", ReplayMarker.of(5));
+
+        assertThat(store.compareAndSet("/topic/D", null, SubscriptionRecord.of(ReplayMarker.of(9))))
+                .as("the key has an unflushed marker").isFalse();
+        assertThat(store.compareAndSet("/topic/D", SubscriptionRecord.of(ReplayMarker.of(5)),
+                SubscriptionRecord.of(ReplayMarker.of(9)))).isTrue();
+        store.flush();
+        assertThat(store.read("/topic/D")).as("the older buffered write did not come back").contains(ReplayMarker.of(9));
+    }
 }

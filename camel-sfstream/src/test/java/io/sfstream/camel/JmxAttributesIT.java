@@ -27,7 +27,8 @@ class JmxAttributesIT extends EmulatorTestSupport {
         context.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("sfstream:" + channel + "?replay=ALL_EVENTS&replayCommitInterval=100ms").routeId("jmx")
+                from("sfstream:" + channel + "?replay=ALL_EVENTS&replayCommitInterval=100ms&workerId=jmx-worker")
+                    .routeId("jmx")
                     .to("mock:jmx");
             }
         });
@@ -53,5 +54,10 @@ class JmxAttributesIT extends EmulatorTestSupport {
         assertThat(server.getAttribute(name, "LastError")).isNull();
         assertThat(server.getAttribute(name, "LastErrorSince")).isNull();
         assertThat(server.getAttribute(name, "ConnectionTimedOut")).isEqualTo(false);
+        // the in-memory default store is atomic: the consumer holds a lease on its subscription
+        assertThat(server.getAttribute(name, "WorkerId")).isEqualTo("jmx-worker");
+        assertThat(server.getAttribute(name, "Strategy")).isEqualTo("OPEN_IF_FREE");
+        assertThat(server.getAttribute(name, "LeaseState")).isEqualTo("HOLDING");
+        assertThat(server.getAttribute(name, "LeaseHolder")).isEqualTo("jmx-worker");
     }
 }
