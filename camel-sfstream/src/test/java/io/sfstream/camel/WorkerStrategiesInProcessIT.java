@@ -135,6 +135,43 @@ class WorkerStrategiesInProcessIT extends EmulatorTestSupport {
     }
 
     @Test
+    void theSupervisingRouteControllerRetriesAnOpenIfFreeRouteUntilTheSubscriptionIsFree() throws Exception {
+        route("a", "OPEN_IF_FREE");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> emulator().counters().subscriptions(channel) == 1);
+        try (org.apache.camel.impl.DefaultCamelContext other = new org.apache.camel.impl.DefaultCamelContext()) {
+            useEmulator(other, emulator());
+            other.getRegistry().bind("markers", markers);
+            other.getRegistry().bind("errors", errors);
+            var supervising = other.getRouteController().supervising();
+            supervising.setInitialDelay(0);
+            supervising.setBackOffDelay(200);
+            supervising.setBackOffMaxAttempts(0); // forever
+            other.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from(uri("b", "OPEN_IF_FREE")).routeId("b").to("mock:b");
+                }
+            });
+            other.start();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> supervising.getRestartingRoutes().size()
+                                                              + supervising.getExhaustedRoutes().size() > 0
+                                                              || other.getRouteController().getRouteStatus("b").isStarted());
+            assertThat(other.getRouteController().getRouteStatus("b").isStarted()).as("held by a").isFalse();
+
+            context.getRouteController().stopRoute("a");
+
+            await().atMost(15, TimeUnit.SECONDS).until(() -> other.getRouteController().getRouteStatus("b").isStarted());
+            SfStreamConsumer b = (SfStreamConsumer) other.getRoute("b").getConsumer();
+            assertThat(b.getLeaseState()).isEqualTo("HOLDING");
+            MockEndpoint mock = other.getEndpoint("mock:b", MockEndpoint.class);
+            mock.expectedMessageCount(1);
+            List<Long> published = emulator().publish(channel, 1, 100);
+            mock.assertIsSatisfied(TimeUnit.SECONDS.toMillis(20));
+            assertThat(replayIdsOf(mock)).containsExactlyElementsOf(published);
+        }
+    }
+
+    @Test
     void strategiesOtherThanTheDefaultNeedAnAtomicStore() {
         assertThat(rootCause(() -> context.addRoutes(new RouteBuilder() {
             @Override
