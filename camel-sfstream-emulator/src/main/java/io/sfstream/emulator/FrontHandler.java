@@ -98,6 +98,11 @@ final class FrontHandler extends Handler.Wrapper {
         }
         long length = request.getLength();
         if (length > MAX_BAYEUX_BODY) {
+            if (length <= 16L * MAX_BAYEUX_BODY) {
+                // read the rest of a moderately large body first: answering while the client is still sending lets
+                // Jetty close the connection under it, and the client sees a reset instead of the 413
+                Content.Source.consumeAll(request);
+            }
             return send(response, callback, 413, "text/plain", "Request Entity Too Large");
         }
         String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);

@@ -8,9 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,19 +38,12 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     private static final Logger LOG = LoggerFactory.getLogger(SfStreamConsumer.class);
 
-    private record PendingEvent(JsonNode message, long replayId) {
-    }
-
-    /** Put on the queue by doStop so the dispatcher ends after the exchange it is running. */
-    private static final PendingEvent STOP = new PendingEvent(null, 0);
-
     private final SfStreamEndpoint endpoint;
     private final SfStreamConfiguration config;
     private final Channel channel;
     private final String markerKey;
-    private final BlockingQueue<PendingEvent> queue = new LinkedBlockingQueue<>();
     /** Events taken from the session and not yet completed by the route: queued plus in flight. */
-    private final AtomicInteger pending = new AtomicInteger();
+    private final PendingEvents pending;
     /** Exchanges started and not yet done, for graceful shutdown. */
     private final AtomicInteger inFlight = new AtomicInteger();
     private final DeliveryTracker tracker = new DeliveryTracker();
@@ -74,14 +65,6 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     private ExecutorService dispatcher;
     private ScheduledExecutorService commitScheduler;
     private ScheduledExecutorService leaseScheduler;
-    // volatile: set by the session thread when this endpoint is full, cleared by the thread completing exchanges
-    private volatile boolean full;
-    // volatile: set by prepareShutdown on Camel's shutdown thread, read by the dispatcher
-    private volatile boolean draining;
-    /** Suspended (route controller, ThrottlingInflightRoutePolicy): no exchange starts, the session fetches nothing. */
-    private volatile boolean suspended;
-    /** The dispatcher waits on this while suspended. */
-    private final Object resumed = new Object();
     // volatile: the session reference is read by exchange-completion threads to resume the channel
     private volatile BayeuxSession session;
     // volatile: written by the session thread, read by health checks, JMX and the dev console
@@ -95,6 +78,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         this.config = endpoint.getConfiguration();
         this.channel = endpoint.channel();
         this.markerKey = endpoint.markerKey();
+        this.pending = new PendingEvents(config.getMaxPendingCount(), config.getMaxBatchSize(), config.getBatchTimeout());
     }
 
     @Override
@@ -105,7 +89,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     /** Events fetched from Salesforce and not yet processed by the route. */
     @org.apache.camel.api.management.ManagedAttribute(description = "Events fetched and not yet processed by the route")
     public int getPendingCount() {
-        return pending.get();
+        return pending.size();
     }
 
     /** The newest marker written to the store, or null. */
@@ -272,9 +256,8 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             setHealthCheck(new SfStreamConsumerHealthCheck(this));
         }
         mapper = endpoint.eventMapper();
-        queue.clear();
         tracker.clear();
-        pending.set(0);
+        pending.reset();
         inFlight.set(0);
         failure.set(null);
         fatalError.set(null);
@@ -282,9 +265,6 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         synchronized (lifecycle) {
             stopping = false;
         }
-        suspended = false;
-        full = false;
-        draining = false;
         if (metrics == ConsumerMetrics.NONE) {
             metrics = ConsumerMetrics.create(getEndpoint().getCamelContext(), channel.toString(), getRouteId());
         }
@@ -356,26 +336,19 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     /** Pauses delivery: the exchange in flight finishes, queued events wait, the session holds its next connect back. */
     @Override
     protected void doSuspend() throws Exception {
-        suspended = true;
-        LOG.debug("{} suspended with {} events pending", channel, pending.get());
+        pending.suspend();
+        LOG.debug("{} suspended with {} events pending", channel, pending.size());
     }
 
     /** Continues with the first queued event; the session fetches again once the endpoint has room. */
     @Override
     protected void doResume() throws Exception {
-        wakeDispatcher();
+        pending.resume();
         BayeuxSession current = session;
         if (current != null) {
             current.resume(this);
         }
-        LOG.debug("{} resumed with {} events pending", channel, pending.get());
-    }
-
-    private void wakeDispatcher() {
-        synchronized (resumed) {
-            suspended = false;
-            resumed.notifyAll();
-        }
+        LOG.debug("{} resumed with {} events pending", channel, pending.size());
     }
 
     @Override
@@ -383,11 +356,9 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         synchronized (lifecycle) {
             stopping = true;
         }
-        wakeDispatcher();
         leaveSession();
         // events queued but not started are dropped: they were never committed, so they come again on the next start
-        queue.clear();
-        queue.add(STOP);
+        pending.stop();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         if (dispatcher != null) {
             executors.shutdownGraceful(dispatcher);
@@ -449,12 +420,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             return;
         }
         // start nothing new: buffered events not yet started are left for the next start
-        draining = true;
-        int dropped = 0;
-        while (queue.poll() != null) {
-            dropped++;
-        }
-        pending.addAndGet(-dropped);
+        pending.drain();
     }
 
     // ------------------------------------------------------------------ SessionListener, session thread
@@ -494,29 +460,16 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     public void offer(JsonNode message, long replayId) {
         lastReceivedReplayId = replayId;
         metrics.received(replayId);
-        if (draining || stoppedDelivering()) {
+        if (pending.isDraining() || stoppedDelivering()) {
             // never started, never committed: the next start (or the next holder) resumes before it
             return;
         }
-        pending.incrementAndGet();
-        queue.add(new PendingEvent(message, replayId));
+        pending.add(message, replayId);
     }
 
     @Override
     public boolean isFull() {
-        if (suspended) {
-            return true;
-        }
-        if (pending.get() < config.getMaxPendingCount()) {
-            return false;
-        }
-        full = true;
-        // the route may have drained between the check and the flag: never wait for a completion that happened
-        if (pending.get() <= config.getMaxPendingCount() / 2) {
-            full = false;
-            return false;
-        }
-        return true;
+        return pending.isFull();
     }
 
     @Override
@@ -542,9 +495,9 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     private void dispatch() {
         while (true) {
-            List<PendingEvent> batch;
+            List<PendingEvents.Event> batch;
             try {
-                batch = nextBatch();
+                batch = pending.nextBatch();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -552,15 +505,9 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             if (batch == null) {
                 return;
             }
-            try {
-                awaitResumed();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            if (draining || stoppedDelivering() || !leaseAllowsProcessing()) {
+            if (pending.isDraining() || stoppedDelivering() || !leaseAllowsProcessing()) {
                 // never started: left for the next start (or the next holder), which resumes from the committed marker
-                pending.addAndGet(-batch.size());
+                released(batch.size());
                 continue;
             }
             process(batch);
@@ -578,40 +525,8 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         return keeper == null || keeper.mayProcess();
     }
 
-    private void awaitResumed() throws InterruptedException {
-        synchronized (resumed) {
-            while (suspended && !draining) {
-                resumed.wait(1000);
-            }
-        }
-    }
-
-    /** The next event, or up to maxBatchSize events gathered within batchTimeout; null when stopping. */
-    private List<PendingEvent> nextBatch() throws InterruptedException {
-        PendingEvent first = queue.take();
-        if (first == STOP) {
-            return null;
-        }
-        List<PendingEvent> batch = new ArrayList<>(Math.min(config.getMaxBatchSize(), 64));
-        batch.add(first);
-        long deadline = System.nanoTime() + config.getBatchTimeout().toNanos();
-        while (batch.size() < config.getMaxBatchSize()) {
-            long left = deadline - System.nanoTime();
-            PendingEvent next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
-            if (next == null) {
-                break;
-            }
-            if (next == STOP) {
-                queue.add(STOP);
-                break;
-            }
-            batch.add(next);
-        }
-        return batch;
-    }
-
-    private void process(List<PendingEvent> batch) {
-        PendingEvent last = batch.get(batch.size() - 1);
+    private void process(List<PendingEvents.Event> batch) {
+        PendingEvents.Event last = batch.get(batch.size() - 1);
         Exchange exchange = createExchange(false);
         Message message = exchange.getMessage();
         try {
@@ -657,11 +572,11 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         getAsyncProcessor().process(exchange, doneSync -> finished(exchange, batch.size()));
     }
 
-    private void mapBatch(List<PendingEvent> batch, Exchange exchange) {
+    private void mapBatch(List<PendingEvents.Event> batch, Exchange exchange) {
         List<Object> bodies = new ArrayList<>(batch.size());
         List<Map<String, Object>> headers = new ArrayList<>(batch.size());
         Message item = null;
-        for (PendingEvent event : batch) {
+        for (PendingEvents.Event event : batch) {
             item = new DefaultMessage(exchange.getContext());
             mapper.map(event.message(), event.replayId(), item);
             bodies.add(item.getBody());
@@ -688,7 +603,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         } finally {
             releaseExchange(exchange, false);
             inFlight.decrementAndGet();
-            resumeIfDrained(pending.addAndGet(-events));
+            released(events);
         }
     }
 
@@ -745,10 +660,9 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     }
 
     /** Once half the bound is free again, a session holding back for this endpoint may fetch again. */
-    private void resumeIfDrained(int now) {
+    private void released(int events) {
         BayeuxSession current = session;
-        if (full && now <= config.getMaxPendingCount() / 2 && current != null) {
-            full = false;
+        if (pending.release(events) && current != null) {
             current.resume(this);
         }
     }
