@@ -64,6 +64,11 @@ final class LeaseKeeper {
     /** The holder seen last (for monitoring and messages), maybe this worker. */
     private SubscriptionLease lastSeen;
     private ScheduledFuture<?> task;
+    /**
+     * Until when the held lease runs, or null when not holding: lets {@link #mayProcess()}, called for every event,
+     * answer without the monitor, which a commit holds during store I/O. Written under the monitor.
+     */
+    private volatile Instant liveUntil;
 
     LeaseKeeper(String key, String workerId, WorkerStrategy strategy, Duration leaseDuration, ReplayMarkerStore store,
                 Clock clock, ScheduledExecutorService scheduler, Listener listener) {
@@ -147,6 +152,10 @@ final class LeaseKeeper {
      * meanwhile; one that fails ends the lease (the listener hears {@link Listener#lost}) and the answer is false.
      */
     boolean mayProcess() {
+        Instant until = liveUntil;
+        if (until != null && clock.instant().isBefore(until)) {
+            return true;
+        }
         synchronized (monitor) {
             if (state != State.HOLDING) {
                 return false;
@@ -271,6 +280,7 @@ final class LeaseKeeper {
     }
 
     private void transition(State next, String why) {
+        liveUntil = next == State.HOLDING ? held.expiresAt() : null;
         LOG.debug("Lease of {} for worker {}: {} -> {} ({})", key, workerId, state, next, why);
         if (next == State.HOLDING || next == State.LOST || next == State.STANDBY) {
             LOG.info("Worker {} {} subscription {} ({})", workerId,
@@ -308,6 +318,7 @@ final class LeaseKeeper {
                     if (store.compareAndSet(key, current.get(), current.get().withLease(renewed))) {
                         held = renewed;
                         lastSeen = renewed;
+                        liveUntil = renewed.expiresAt();
                         return;
                     }
                 }
