@@ -61,10 +61,9 @@ class HazelcastWorkerStrategiesIT extends WorkerStrategiesScenarios {
         addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         String all = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<Path> logs = new ArrayList<>();
+        // one after the other: the second joins the first's cluster rather than both electing themselves at once
         for (int i = 0; i < ports.size(); i++) {
             Path log = dir.resolve("member-" + i + "-" + System.currentTimeMillis() + ".log");
-            logs.add(log);
             ProcessBuilder builder = new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j, "-cp",
                     System.getProperty("java.class.path"), GridMember.class.getName(), CLUSTER,
@@ -72,19 +71,17 @@ class HazelcastWorkerStrategiesIT extends WorkerStrategiesScenarios {
             builder.redirectErrorStream(true);
             builder.redirectOutput(log.toFile());
             builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            MEMBERS.add(builder.start());
-        }
-        for (int i = 0; i < MEMBERS.size(); i++) {
-            Process member = MEMBERS.get(i);
-            Path log = logs.get(i);
-            await("member " + i + " in a cluster of 2").atMost(Duration.ofSeconds(60))
+            Process member = builder.start();
+            MEMBERS.add(member);
+            String expected = " MEMBERS " + (i + 1);
+            await("member " + i + " in a cluster of " + (i + 1)).atMost(Duration.ofSeconds(60))
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> {
                         String text = Files.exists(log) ? Files.readString(log) : "";
                         if (!member.isAlive()) {
                             fail("Grid member exited:\n" + text);
                         }
-                        return text.contains(" MEMBERS 2");
+                        return text.contains(expected);
                     });
         }
         ClientConfig config = new ClientConfig();
