@@ -78,7 +78,10 @@ abstract class WorkerStrategiesScenarios {
     @BeforeEach
     void startEmulator(TestInfo info) throws IOException {
         emulator = SalesforceEmulator.builder().connectHold(Duration.ofMillis(300)).build().start();
-        String test = info.getTestMethod().orElseThrow().getName() + info.getDisplayName().replaceAll("[^A-Za-z0-9]", "");
+        String method = info.getTestMethod().orElseThrow().getName();
+        // a parameterized test's display name tells its invocations apart
+        String test = method + (info.getDisplayName().startsWith(method) ? ""
+                : info.getDisplayName().replaceAll("[^A-Za-z0-9]", ""));
         // a channel (so a subscription key) of its own per test: the grid outlives a test
         channel = "/event/" + test.replaceAll("[^A-Za-z0-9]", "") + System.nanoTime() % 100_000 + "__e";
         workDir = Path.of("target", "workers-it", getClass().getSimpleName(), test + "-" + System.currentTimeMillis())
@@ -168,6 +171,8 @@ abstract class WorkerStrategiesScenarios {
         a.process.destroyForcibly();
         assertThat(a.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(a.process.exitValue()).as("SIGKILL").isEqualTo(137);
+        // what a made durable before it died; nobody moves it until b holds the lease
+        long committedByA = storedReplayId();
 
         String holding = awaitLine(b, "STATE HOLDING", Duration.ofMillis(TAKEOVER_BOUND_MS + 5_000), false);
         long takeover = epochMillis(holding) - killedAt;
@@ -186,6 +191,8 @@ abstract class WorkerStrategiesScenarios {
         assertThat(ofB.get(0).start).as("b's first event start vs kill time").isGreaterThanOrEqualTo(killedAt);
         intervals.addAll(ofB);
         assertNoOverlap(intervals);
+        assertThat(ofB.get(0).replayId).as("b continues right after a's committed marker %d", committedByA)
+                .isEqualTo(firstAfter(all, committedByA));
     }
 
     @ParameterizedTest(name = "holder {0}")
@@ -249,7 +256,9 @@ abstract class WorkerStrategiesScenarios {
         long frozenAt = 0;
         long aCompleted = -1;
         long storedAtFreeze = -1;
+        int attempts = 0;
         for (int attempt = 1; attempt <= 10 && frozenAt == 0; attempt++) {
+            attempts = attempt;
             await("a completes events beyond the stored marker").atMost(Duration.ofSeconds(10))
                     .pollInterval(Duration.ofMillis(20))
                     .until(() -> secondLastEnd(a) > storedReplayId());
@@ -266,8 +275,8 @@ abstract class WorkerStrategiesScenarios {
             }
         }
         assertThat(frozenAt).as("froze a with uncommitted completed events").isPositive();
-        System.out.printf("%s: froze a with events completed up to %d, marker stored %d%n", getClass().getSimpleName(),
-                aCompleted, storedAtFreeze);
+        System.out.printf("%s: froze a (attempt %d) with events completed up to %d, marker stored %d%n",
+                getClass().getSimpleName(), attempts, aCompleted, storedAtFreeze);
 
         String holding = awaitLine(b, "STATE HOLDING", Duration.ofMillis(TAKEOVER_BOUND_MS + 5_000), false);
         assertThat(epochMillis(holding) - frozenAt).as("takeover after the freeze (ms)")
@@ -322,6 +331,8 @@ abstract class WorkerStrategiesScenarios {
         assertThat(aAfterResume).as("events a started after the resume").isEmpty();
         assertThat(lines(a).stream().filter(l -> l.replayId > lastPublishedBeforeResume).toList())
                 .as("events published after the resume processed by a").isEmpty();
+        assertThat(lines(b).get(0).replayId).as("b continues right after a's last written marker %d", storedAtFreeze)
+                .isEqualTo(firstAfter(all, storedAtFreeze));
     }
 
     // ================================================================== workers
@@ -498,6 +509,11 @@ abstract class WorkerStrategiesScenarios {
     static long secondLastEnd(Worker worker) {
         List<Line> ends = lines(worker).stream().filter(l -> !l.start).toList();
         return ends.size() < 2 ? -1 : ends.get(ends.size() - 2).replayId;
+    }
+
+    /** The first published replayId after the given one: where a subscription resuming from that marker starts. */
+    static long firstAfter(List<Long> published, long replayId) {
+        return published.stream().filter(id -> id > replayId).findFirst().orElseThrow();
     }
 
     long storedReplayId() {
