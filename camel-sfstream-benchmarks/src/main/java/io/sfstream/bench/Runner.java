@@ -35,7 +35,9 @@ final class Runner {
     private List<String> jvmOptions(String runName, boolean profile) {
         List<String> options = new ArrayList<>(List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
         if (profile) {
-            options.add("-XX:StartFlightRecording=filename=" + workDir.resolve(runName + ".jfr") + ",settings=profile");
+            options.add("-XX:StartFlightRecording=filename=" + workDir.resolve(runName + ".jfr")
+                + ",settings=profile,dumponexit=true");
+            options.add("-Dbench.profiling=true");
         }
         return options;
     }
