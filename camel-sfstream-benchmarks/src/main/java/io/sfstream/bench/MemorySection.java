@@ -68,6 +68,20 @@ final class MemorySection {
         return (max - min) / min;
     }
 
+    /**
+     * Growth: mean of the last third of the samples against the mean of the first third (after the first sample).
+     * Separates a leak (grows) from a bounded saw-tooth (spread without growth).
+     */
+    static double trend(List<Sample> samples, boolean heap) {
+        List<Sample> settled = samples.size() > 1 ? samples.subList(1, samples.size()) : samples;
+        int third = Math.max(1, settled.size() / 3);
+        double first = settled.subList(0, third).stream().mapToDouble(s -> heap ? s.heapMb() : s.rssMb()).average()
+            .orElse(Double.NaN);
+        double last = settled.subList(settled.size() - third, settled.size()).stream()
+            .mapToDouble(s -> heap ? s.heapMb() : s.rssMb()).average().orElse(Double.NaN);
+        return (last - first) / first;
+    }
+
     static String series(List<Sample> samples, boolean heap) {
         List<String> values = samples.stream().map(s -> Table.f(heap ? "%.1f" : "%.0f", heap ? s.heapMb() : s.rssMb()))
             .toList();
@@ -76,12 +90,13 @@ final class MemorySection {
 
     String table() {
         Table table = new Table("variant", "seconds", "events processed", "heap after GC MB (each sample)",
-            "heap spread", "RSS MB (each sample)", "RSS spread");
+            "heap spread", "heap trend", "RSS MB (each sample)", "RSS spread", "RSS trend");
         results.forEach((v, samples) -> {
             Sample last = samples.get(samples.size() - 1);
             table.row(v.title(), last.elapsedMs() / 1000, last.processed(), series(samples, true),
-                Table.f("%.1f%%", 100 * spread(samples, true)), series(samples, false),
-                Table.f("%.1f%%", 100 * spread(samples, false)));
+                Table.f("%.1f%%", 100 * spread(samples, true)), Table.f("%+.1f%%", 100 * trend(samples, true)),
+                series(samples, false), Table.f("%.1f%%", 100 * spread(samples, false)),
+                Table.f("%+.1f%%", 100 * trend(samples, false)));
         });
         return table.toString();
     }

@@ -45,12 +45,25 @@ final class Runner {
     ChildProcess start(Variant variant, String mode, String channel, long count, long replayFrom, List<String> extra,
                        boolean profile) throws IOException {
         String runName = String.format("%03d-%s-%s-%d", ++sequence, variant.key, mode, count);
+        // a marker left by an earlier invocation would make (d) resume (or be refused by a new emulator) instead of drain
+        deleteRecursively(workDir.resolve(runName));
         List<String> args = new ArrayList<>(List.of("--variant", variant.key, "--mode", mode, "--url", emulator.baseUrl(),
             "--channel", channel, "--count", Long.toString(count), "--replay", Long.toString(replayFrom),
             "--store-dir", workDir.resolve(runName).toString()));
         args.addAll(extra);
         return ChildProcess.start(jvmOptions(runName, profile && jfr), classpaths.forVariant(variant),
             "io.sfstream.bench.child.ChildMain", args, workDir.resolve(runName + ".log"));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = java.nio.file.Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 
     /** Drains {@code events} retained events of {@code channel} from the beginning (replay -2). */

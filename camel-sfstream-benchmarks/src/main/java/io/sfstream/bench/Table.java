@@ -26,6 +26,8 @@ final class Table {
     public String toString() {
         int columns = rows.get(0).length;
         int[] width = new int[columns];
+        // a Markdown rule needs at least three dashes
+        java.util.Arrays.fill(width, 3);
         for (String[] row : rows) {
             for (int i = 0; i < columns && i < row.length; i++) {
                 width[i] = Math.max(width[i], row[i].length());
@@ -37,7 +39,7 @@ final class Table {
             if (r == 0) {
                 String[] rule = new String[columns];
                 for (int i = 0; i < columns; i++) {
-                    rule[i] = "-".repeat(Math.max(3, width[i]));
+                    rule[i] = "-".repeat(width[i]);
                 }
                 line(out, rule, width);
             }
