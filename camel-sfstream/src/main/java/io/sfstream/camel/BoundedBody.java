@@ -31,7 +31,7 @@ final class BoundedBody {
     static HttpResponse.BodyHandler<byte[]> handler(long limit) {
         return info -> {
             long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            return new Subscriber(limit, declared > limit);
+            return new Subscriber(limit, declared > limit, declared);
         };
     }
 
@@ -52,13 +52,15 @@ final class BoundedBody {
         private final long limit;
         private final boolean failAtOnce;
         private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        private final Buffer out;
         private Flow.Subscription subscription;
         private long count;
 
-        Subscriber(long limit, boolean failAtOnce) {
+        Subscriber(long limit, boolean failAtOnce, long declaredLength) {
             this.limit = limit;
             this.failAtOnce = failAtOnce;
+            // sized from Content-Length when it is known and allowed: no regrowth copies of a large event batch
+            this.out = new Buffer(declaredLength > 0 && declaredLength <= limit ? (int) declaredLength : 8192);
         }
 
         @Override
@@ -90,9 +92,7 @@ final class BoundedBody {
                     result.completeExceptionally(new TooLarge(limit));
                     return;
                 }
-                byte[] bytes = new byte[item.remaining()];
-                item.get(bytes);
-                out.write(bytes, 0, bytes.length);
+                out.write(item);
             }
         }
 
@@ -103,7 +103,37 @@ final class BoundedBody {
 
         @Override
         public void onComplete() {
-            result.complete(out.toByteArray());
+            result.complete(out.bytes());
+        }
+    }
+
+    /** Collects the body without the per-chunk and final copies of a plain ByteArrayOutputStream when it can. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        void write(ByteBuffer item) {
+            int n = item.remaining();
+            if (item.hasArray()) {
+                write(item.array(), item.arrayOffset() + item.position(), n);
+                item.position(item.limit());
+            } else {
+                ensureRoom(n);
+                item.get(buf, count, n);
+                count += n;
+            }
+        }
+
+        private void ensureRoom(int n) {
+            if (count + n > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+            }
+        }
+
+        /** The bytes written: the buffer itself when it is exactly full (the Content-Length case), else a copy. */
+        byte[] bytes() {
+            return count == buf.length ? buf : toByteArray();
         }
     }
 }

@@ -256,4 +256,53 @@ class EventMapperTest {
         assertThat(message.getHeaders()).doesNotContainKey(SfStreamConstants.CREATED_DATE)
                 .containsEntry(SfStreamConstants.EVENT_TYPE, "created");
     }
+    // ------------------------------------------------------------------ fast paths (issue 8)
+
+    static final String RICH = "{\"data\":{\"event\":{\"createdDate\":\"2024-02-29T23:59:59.999Z\",\"replayId\":7},"
+                               + "\"sobject\":{\"Id\":\"001\",\"Count\":3,\"Big\":12345678901,"
+                               + "\"Huge\":123456789012345678901234567890,\"Ratio\":0.25,\"Flag\":true,\"None\":null,"
+                               + "\"List\":[1,\"two\",[3.5],{\"k\":false}],\"Nested\":{\"a\":{\"b\":[]}},\"Empty\":{}}},"
+                               + "\"channel\":\"/topic/Rich\"}";
+
+    @Test
+    void mapBodyIsWhatConvertValueGives() throws Exception {
+        Object fast = map(ChannelKind.PUSH_TOPIC, BodyType.MAP, null, RICH, 7).getBody();
+        Object reference = JSON.convertValue(data(RICH), Map.class);
+
+        assertThat(fast).isEqualTo(reference);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sobject = (Map<String, Object>) ((Map<?, ?>) fast).get("sobject");
+        assertThat(sobject.get("Count")).isInstanceOf(Integer.class);
+        assertThat(sobject.get("Big")).isInstanceOf(Long.class);
+        assertThat(sobject.get("Huge")).isInstanceOf(java.math.BigInteger.class);
+        assertThat(sobject.get("Ratio")).isInstanceOf(Double.class);
+        assertThat(sobject).containsKey("None");
+        assertThat(List.copyOf(sobject.keySet())).containsExactly("Id", "Count", "Big", "Huge", "Ratio", "Flag", "None",
+                "List", "Nested", "Empty");
+    }
+
+    @Test
+    void mapBodyFollowsACustomMappersBindingFeatures() throws Exception {
+        ObjectMapper decimals = new ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        Message message = new DefaultMessage(CONTEXT);
+        new EventMapper(ChannelKind.PUSH_TOPIC, BodyType.MAP, null, decimals).map(JSON.readTree(RICH), 7, message);
+
+        Map<?, ?> sobject = (Map<?, ?>) message.getBody(Map.class).get("sobject");
+        assertThat(sobject.get("Ratio")).isInstanceOf(java.math.BigDecimal.class);
+    }
+
+    @Test
+    void salesforceDateFormIsReadLikeInstantParse() {
+        for (String text : List.of("2016-03-29T16:40:08.208Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000Z",
+                "1969-12-31T23:59:59.001Z", "2099-12-31T00:00:00.000Z")) {
+            assertThat(EventMapper.utcMillis(text)).as(text).isEqualTo(Instant.parse(text));
+        }
+        // anything else is left to the general parsers
+        for (String text : List.of("2016-03-29T16:40:08Z", "2016-03-29T18:40:08.208+0200", "2023-02-29T00:00:00.000Z",
+                "2016-13-29T16:40:08.208Z", "2016-03-29T24:40:08.208Z", "2016-03-29T16:40:08.2a8Z", "yesterday",
+                "2016-03-29 16:40:08.208Z")) {
+            assertThat(EventMapper.utcMillis(text)).as(text).isNull();
+        }
+    }
 }

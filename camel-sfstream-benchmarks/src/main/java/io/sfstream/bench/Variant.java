@@ -1,0 +1,53 @@
+package io.sfstream.bench;
+
+import java.util.List;
+
+/**
+ * The consumers compared, each run in a JVM of its own with only the jars it needs: a path on the benchmark's
+ * classpath is kept when it contains one of {@code keep} (or always when keep is empty) and none of {@code drop}.
+ */
+enum Variant {
+    A("a", "bare JDK HttpClient + Jackson loop", List.of("/com/fasterxml/jackson/"), List.of()),
+    B("b", "bare CometD 9 client", List.of(), List.of("/org/apache/camel/", "/camel-sfstream", "cometd-java-server",
+        "jetty-server", "/jetty/ee", "jetty-session", "jetty-security", "/jakarta/servlet")),
+    C("c", "sfstream ON_RECEIVE, memory store", List.of(), sfstreamDrops()),
+    D("d", "sfstream ON_COMPLETION, file store", List.of(), sfstreamDrops()),
+    E("e", "sfstream (d) + threads(4)", List.of(), sfstreamDrops()),
+    F("f", "camel-salesforce 4.18.0 subscribe", List.of(), List.of("/camel-sfstream/target/",
+        "camel-sfstream-emulator", "cometd-java-server", "jetty-server", "/jetty/ee", "jetty-session", "jetty-security",
+        "/jakarta/servlet"));
+
+    final String key;
+    final String label;
+    final List<String> keep;
+    final List<String> drop;
+
+    Variant(String key, String label, List<String> keep, List<String> drop) {
+        this.key = key;
+        this.label = label;
+        this.keep = keep;
+        this.drop = drop;
+    }
+
+    private static List<String> sfstreamDrops() {
+        // the emulator classes are kept for their credential constants; its Jetty and CometD are not
+        return List.of("camel-salesforce", "/org/cometd/", "/org/eclipse/jetty/", "/jakarta/servlet");
+    }
+
+    static Variant of(String key) {
+        for (Variant v : values()) {
+            if (v.key.equalsIgnoreCase(key)) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("unknown variant " + key + " (a..f)");
+    }
+
+    boolean isSfStream() {
+        return this == C || this == D || this == E;
+    }
+
+    String title() {
+        return "(" + key + ") " + label;
+    }
+}
