@@ -11,7 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,6 +30,8 @@ final class BayeuxTransport {
     private final ObjectMapper json;
     private final int maxMessageSize;
     private final Duration requestTimeout;
+    /** Runs the blocking sends (a long poll holds its thread); must not be bounded below two threads. */
+    private final Executor requests;
 
     BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json) {
         this(httpBuilder, json, SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE);
@@ -44,6 +47,20 @@ final class BayeuxTransport {
      *                       /meta/disconnect (a short courtesy wait); null keeps the caller's timeouts
      */
     BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json, int maxMessageSize, Duration requestTimeout) {
+        this(httpBuilder, json, maxMessageSize, requestTimeout, Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "SfStreamHttp");
+            thread.setDaemon(true);
+            return thread;
+        }));
+    }
+
+    /**
+     * @param requests the threads that send requests and wait for their answers; the component passes a cached pool
+     *                 from Camel's ExecutorServiceManager, owned by the session
+     */
+    BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json, int maxMessageSize, Duration requestTimeout,
+                    Executor requests) {
+        this.requests = requests;
         this.cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.http = httpBuilder.cookieHandler(cookies).build();
         this.json = json;
@@ -91,22 +108,28 @@ final class BayeuxTransport {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(new BayeuxTransportException("Cannot encode Bayeux request", 0, e));
         }
-        return http.sendAsync(request, BoundedBody.handler(maxMessageSize))
-                .handle((response, error) -> {
-                    if (error != null) {
-                        Throwable cause = error instanceof CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        BoundedBody.TooLarge tooLarge = BoundedBody.tooLarge(cause);
-                        if (tooLarge != null) {
-                            throw new BayeuxTransportException("Bayeux endpoint " + url + " answered with a body larger"
-                                                               + " than maxMessageSize (" + tooLarge.limit + " bytes)",
-                                    0, null);
-                        }
-                        throw new BayeuxTransportException("Bayeux request to " + url + " failed: "
-                                                           + SalesforceLogin.describe(cause), 0, cause);
-                    }
-                    return decode(url, response);
-                });
+        // a blocking send on a thread of our own: HttpClient.sendAsync hands every answer to the JDK's default async
+        // pool, which on a machine with fewer than three cores is a new thread per task, so per response
+        return CompletableFuture.supplyAsync(() -> exchange(url, request), requests);
+    }
+
+    private List<JsonNode> exchange(URI url, HttpRequest request) {
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, BoundedBody.handler(maxMessageSize));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BayeuxTransportException("Bayeux request to " + url + " interrupted (the session is closing)", 0, e);
+        } catch (IOException | RuntimeException e) {
+            BoundedBody.TooLarge tooLarge = BoundedBody.tooLarge(e);
+            if (tooLarge != null) {
+                throw new BayeuxTransportException("Bayeux endpoint " + url + " answered with a body larger"
+                                                   + " than maxMessageSize (" + tooLarge.limit + " bytes)", 0, null);
+            }
+            throw new BayeuxTransportException("Bayeux request to " + url + " failed: " + SalesforceLogin.describe(e), 0,
+                    e);
+        }
+        return decode(url, response);
     }
 
     List<JsonNode> decode(URI url, HttpResponse<byte[]> response) {

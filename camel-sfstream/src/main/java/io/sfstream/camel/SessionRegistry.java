@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,10 +38,12 @@ final class SessionRegistry {
     private static final class Entry {
         final BayeuxSession session;
         final ScheduledExecutorService scheduler;
+        final ExecutorService requests;
         final Set<String> channels = new HashSet<>();
 
-        Entry(BayeuxSession session, ScheduledExecutorService scheduler) {
+        Entry(BayeuxSession session, ScheduledExecutorService scheduler, ExecutorService requests) {
             this.session = session;
+            this.requests = requests;
             this.scheduler = scheduler;
         }
     }
@@ -95,6 +98,8 @@ final class SessionRegistry {
     private void close(Entry entry) {
         entry.session.close();
         component.getCamelContext().getExecutorServiceManager().shutdownNow(entry.scheduler);
+        // after the session's courtesy /meta/disconnect: interrupts a long poll still waiting
+        component.getCamelContext().getExecutorServiceManager().shutdownNow(entry.requests);
     }
 
     private Entry newSession(SfStreamConfiguration config) {
@@ -103,14 +108,17 @@ final class SessionRegistry {
         ScheduledExecutorService scheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamSession-" + name);
         // connect timeout, proxy and TLS from the options: see HttpClients
         HttpClient.Builder http = HttpClients.builder(config, component.getCamelContext());
+        // unbounded: the HTTP client's own tasks run here too, beside the sends that wait for their answers
+        ExecutorService requests = executors.newCachedThreadPool(this, "SfStreamHttp-" + name);
+        http.executor(requests);
         BayeuxTransport transport = new BayeuxTransport(http, PROTOCOL_JSON, config.getMaxMessageSize(),
-                config.getHttpRequestTimeout());
+                config.getHttpRequestTimeout(), requests);
         SalesforceLogin login = new SalesforceLogin(transport.http(), PROTOCOL_JSON, config, component.getCamelContext());
         BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
         BayeuxSession session = new BayeuxSession(name, login, transport, PROTOCOL_JSON, config.getApiVersion(),
                 scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
-        return new Entry(session, scheduler);
+        return new Entry(session, scheduler, requests);
     }
 
     private static String identity(Object bean) {
