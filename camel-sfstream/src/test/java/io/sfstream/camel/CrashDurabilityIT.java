@@ -60,6 +60,7 @@ class CrashDurabilityIT {
     private Thread publisher;
     private volatile boolean stopPublishing;
     private Path workDir;
+    private Path logConfig;
 
     @BeforeEach
     void setUp() throws IOException {
@@ -68,25 +69,8 @@ class CrashDurabilityIT {
         Files.createDirectories(workDir);
         // the child logs, with millisecond timestamps, every event it processed and every marker flush, so a failure
         // (or a duplicate count) can be traced to the timing of flushes and kills
-        Files.writeString(workDir.resolve("log4j2-child.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <Configuration status="WARN">
-                  <Appenders>
-                    <Console name="console" target="SYSTEM_OUT">
-                      <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level [%t] %c{1} - %msg%n"/>
-                    </Console>
-                  </Appenders>
-                  <Loggers>
-                    <Logger name="io.sfstream" level="INFO"/>
-                    <Logger name="io.sfstream.camel.CrashTestApp" level="DEBUG"/>
-                    <Logger name="io.sfstream.camel.FileReplayMarkerStore" level="TRACE"/>
-                    <Logger name="io.sfstream.camel.MarkerCommitter" level="TRACE"/>
-                    <Root level="WARN">
-                      <AppenderRef ref="console"/>
-                    </Root>
-                  </Loggers>
-                </Configuration>
-                """);
+        logConfig = ChildJvm.writeLogConfig(workDir, Map.of("io.sfstream", "INFO", CrashTestApp.class.getName(), "DEBUG",
+                FileReplayMarkerStore.class.getName(), "TRACE", MarkerCommitter.class.getName(), "TRACE"));
     }
 
     @AfterEach
@@ -313,15 +297,8 @@ class CrashDurabilityIT {
     }
 
     private Process launch(Path outputFile, Path markerFile, Path log) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dlog4j2.configurationFile=" + workDir.resolve("log4j2-child.xml"),
-                "-cp", System.getProperty("java.class.path"), CrashTestApp.class.getName(), emulator.baseUrl(),
-                CHANNEL, markerFile.toString(), outputFile.toString());
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(log.toFile());
-        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Process process = builder.start();
+        Process process = ChildJvm.start(CrashTestApp.class, "256m", logConfig, log, emulator.baseUrl(), CHANNEL,
+                markerFile.toString(), outputFile.toString());
         processes.add(process);
         return process;
     }

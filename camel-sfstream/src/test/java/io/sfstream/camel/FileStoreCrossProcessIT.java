@@ -1,6 +1,5 @@
 package io.sfstream.camel;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,15 +38,9 @@ class FileStoreCrossProcessIT {
     @Test
     void compareAndSetIsAtomicAcrossProcessesAndFlushesKeepOtherProcessesKeys() throws Exception {
         Path file = dir.resolve("markers.properties");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (int p = 0; p < PROCESSES; p++) {
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                    "-cp", System.getProperty("java.class.path"), FileStoreHammer.class.getName(), file.toString(),
-                    "p" + p, Integer.toString(INCREMENTS));
-            builder.redirectErrorStream(true);
-            builder.redirectOutput(dir.resolve("p" + p + ".log").toFile());
-            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            processes.add(builder.start());
+            processes.add(ChildJvm.start(FileStoreHammer.class, "64m", null, dir.resolve("p" + p + ".log"),
+                    file.toString(), "p" + p, Integer.toString(INCREMENTS)));
         }
         for (Process process : processes) {
             assertThat(process.waitFor(100, TimeUnit.SECONDS)).as("process finished").isTrue();

@@ -1,6 +1,5 @@
 package io.sfstream.camel;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +13,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +59,7 @@ abstract class WorkerStrategiesScenarios {
     private volatile boolean publishing;
     private Thread publisher;
     protected Path workDir;
+    private Path logConfig;
     protected String channel;
 
     /** The WorkerApp store argument: {@code file:<path>} or {@code hazelcast:<cluster>:<addresses>}. */
@@ -87,23 +88,8 @@ abstract class WorkerStrategiesScenarios {
         workDir = Path.of("target", "workers-it", getClass().getSimpleName(), test + "-" + System.currentTimeMillis())
                 .toAbsolutePath();
         Files.createDirectories(workDir);
-        Files.writeString(workDir.resolve("log4j2-child.xml"), """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <Configuration status="WARN">
-                  <Appenders>
-                    <Console name="console" target="SYSTEM_OUT">
-                      <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level [%t] %c{1} - %msg%n"/>
-                    </Console>
-                  </Appenders>
-                  <Loggers>
-                    <Logger name="io.sfstream.camel.LeaseKeeper" level="DEBUG"/>
-                    <Logger name="io.sfstream" level="INFO"/>
-                    <Root level="WARN">
-                      <AppenderRef ref="console"/>
-                    </Root>
-                  </Loggers>
-                </Configuration>
-                """);
+        logConfig = ChildJvm.writeLogConfig(workDir,
+                Map.of(LeaseKeeper.class.getName(), "DEBUG", "io.sfstream", "INFO"));
     }
 
     @AfterEach
@@ -356,16 +342,10 @@ abstract class WorkerStrategiesScenarios {
     Worker launch(String workerId, WorkerStrategy strategy, long commitMillis, long processMillis) throws IOException {
         Path log = workDir.resolve(workerId + ".log");
         Path output = workDir.resolve(workerId + ".out");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dlog4j2.configurationFile=" + workDir.resolve("log4j2-child.xml"),
-                "-cp", System.getProperty("java.class.path"), WorkerApp.class.getName(), emulator.baseUrl(), channel,
-                workerId, strategy.name(), String.valueOf(LEASE_MS), String.valueOf(commitMillis),
-                String.valueOf(processMillis), storeSpec(), output.toString());
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(log.toFile());
-        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        Worker worker = new Worker(workerId, builder.start(), log, output);
+        Process process = ChildJvm.start(WorkerApp.class, "192m", logConfig, log, emulator.baseUrl(), channel, workerId,
+                strategy.name(), String.valueOf(LEASE_MS), String.valueOf(commitMillis), String.valueOf(processMillis),
+                storeSpec(), output.toString());
+        Worker worker = new Worker(workerId, process, log, output);
         workers.add(worker);
         return worker;
     }
