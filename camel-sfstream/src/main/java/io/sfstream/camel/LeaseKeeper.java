@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,16 +130,8 @@ final class LeaseKeeper {
             if (state != State.HOLDING) {
                 return false;
             }
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                Optional<SubscriptionRecord> current = store.readRecord(key);
-                SubscriptionLease lease = current.map(SubscriptionRecord::lease).orElse(null);
-                if (!held.sameTenure(lease)) {
-                    lastSeen = lease;
-                    break;
-                }
-                if (store.compareAndSet(key, current.get(), current.get().withMarker(marker))) {
-                    return true;
-                }
+            if (updateHeld(record -> record.withMarker(marker)) == Update.DONE) {
+                return true;
             }
             lost = lose("its marker commit " + marker.replayId() + " was refused");
         }
@@ -176,16 +169,8 @@ final class LeaseKeeper {
             cancelTask();
             if (state == State.HOLDING) {
                 try {
-                    for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                        Optional<SubscriptionRecord> current = store.readRecord(key);
-                        SubscriptionLease lease = current.map(SubscriptionRecord::lease).orElse(null);
-                        if (!held.sameTenure(lease)) {
-                            break; // someone else holds it already: nothing of ours to release
-                        }
-                        if (store.compareAndSet(key, current.get(), current.get().withLease(lease.until(clock.instant())))) {
-                            break;
-                        }
-                    }
+                    // NOT_OURS: someone else holds it already, nothing of ours to release
+                    updateHeld(record -> record.withLease(record.lease().until(clock.instant())));
                 } catch (RuntimeException e) {
                     // the lease then simply expires
                     LOG.warn("Cannot release the lease of {} for worker {}: {}", key, workerId, e.getMessage());
@@ -208,14 +193,6 @@ final class LeaseKeeper {
         synchronized (monitor) {
             return state == State.HOLDING ? held : lastSeen;
         }
-    }
-
-    String workerId() {
-        return workerId;
-    }
-
-    WorkerStrategy strategy() {
-        return strategy;
     }
 
     // ------------------------------------------------------------------ under the monitor
@@ -251,6 +228,31 @@ final class LeaseKeeper {
         }
         throw new SubscriptionInUseException(key, null, "Worker " + workerId + " could not take the lease of " + key
                                                         + ": other workers kept changing it");
+    }
+
+    private enum Update {
+        /** Replaced. */
+        DONE,
+        /** The stored lease is another tenure's ({@link #lastSeen} says whose): nothing changed. */
+        NOT_OURS,
+        /** Other writers kept changing the record: nothing changed this time. */
+        CONTENDED
+    }
+
+    /** Replaces the record with {@code change} of it, atomically with the check that the stored lease is ours. */
+    private Update updateHeld(UnaryOperator<SubscriptionRecord> change) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Optional<SubscriptionRecord> current = store.readRecord(key);
+            SubscriptionLease lease = current.map(SubscriptionRecord::lease).orElse(null);
+            if (!held.sameTenure(lease)) {
+                lastSeen = lease;
+                return Update.NOT_OURS;
+            }
+            if (store.compareAndSet(key, current.get(), change.apply(current.get()))) {
+                return Update.DONE;
+            }
+        }
+        return Update.CONTENDED;
     }
 
     private void hold(SubscriptionLease lease) {
@@ -305,22 +307,17 @@ final class LeaseKeeper {
                 return;
             }
             try {
-                for (int attempt = 0; attempt < MAX_ATTEMPTS && lost == null; attempt++) {
-                    Optional<SubscriptionRecord> current = store.readRecord(key);
-                    SubscriptionLease lease = current.map(SubscriptionRecord::lease).orElse(null);
-                    if (!held.sameTenure(lease)) {
-                        lastSeen = lease;
-                        lost = lose(lease != null && lease.isLive(clock.instant())
-                                ? "displaced by worker " + lease.workerId() : "its lease was ended by another worker");
-                        break;
-                    }
-                    SubscriptionLease renewed = held.until(clock.instant().plus(leaseDuration));
-                    if (store.compareAndSet(key, current.get(), current.get().withLease(renewed))) {
-                        held = renewed;
-                        lastSeen = renewed;
-                        liveUntil = renewed.expiresAt();
-                        return;
-                    }
+                SubscriptionLease renewed = held.until(clock.instant().plus(leaseDuration));
+                Update update = updateHeld(record -> record.withLease(renewed));
+                if (update == Update.DONE) {
+                    held = renewed;
+                    lastSeen = renewed;
+                    liveUntil = renewed.expiresAt();
+                    return;
+                }
+                if (update == Update.NOT_OURS) {
+                    lost = lose(lastSeen != null && lastSeen.isLive(clock.instant())
+                            ? "displaced by worker " + lastSeen.workerId() : "its lease was ended by another worker");
                 }
             } catch (RuntimeException e) {
                 LOG.warn("Worker {} cannot renew its lease of {} (expires {}): {}", workerId, key, held.expiresAt(),

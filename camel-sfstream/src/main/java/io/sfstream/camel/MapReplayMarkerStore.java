@@ -34,18 +34,7 @@ public final class MapReplayMarkerStore extends ServiceSupport implements Replay
      */
     @Override
     public Optional<ReplayMarker> read(String key) {
-        Objects.requireNonNull(key, "key");
-        // read as Object: the map may come from an unchecked cast (a bean in the registry), and a foreign value type
-        // deserves a message naming the key rather than a bare ClassCastException
-        Object value = ((Map<?, ?>) map).get(key);
-        if (value == null) {
-            return Optional.empty();
-        }
-        if (!(value instanceof String text)) {
-            throw new IllegalArgumentException("Invalid replay marker stored for " + key + ": expected a String but was "
-                                               + value.getClass().getName());
-        }
-        return Optional.of(SubscriptionRecord.parse(key, text)).map(SubscriptionRecord::marker);
+        return readRecord(key).map(SubscriptionRecord::marker);
     }
 
     @Override
@@ -98,6 +87,10 @@ public final class MapReplayMarkerStore extends ServiceSupport implements Replay
                && concurrent.replace(key, current, replacement.format());
     }
 
+    /**
+     * The stored text, read as Object: the map may come from an unchecked cast (a bean in the registry), and a foreign
+     * value type deserves a message naming the key rather than a bare ClassCastException.
+     */
     private String text(String key) {
         Object value = ((Map<?, ?>) map).get(key);
         if (value != null && !(value instanceof String)) {

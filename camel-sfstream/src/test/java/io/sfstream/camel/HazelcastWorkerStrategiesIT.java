@@ -1,6 +1,5 @@
 package io.sfstream.camel;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -41,37 +40,15 @@ class HazelcastWorkerStrategiesIT extends WorkerStrategiesScenarios {
     static void startCluster() throws Exception {
         Path dir = Path.of("target", "workers-it", HazelcastWorkerStrategiesIT.class.getSimpleName()).toAbsolutePath();
         Files.createDirectories(dir);
-        Path log4j = dir.resolve("log4j2-member.xml");
-        Files.writeString(log4j, """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <Configuration status="WARN">
-                  <Appenders>
-                    <Console name="console" target="SYSTEM_OUT">
-                      <PatternLayout pattern="%d{HH:mm:ss.SSS} %-5level [%t] %c{1} - %msg%n"/>
-                    </Console>
-                  </Appenders>
-                  <Loggers>
-                    <Root level="WARN">
-                      <AppenderRef ref="console"/>
-                    </Root>
-                  </Loggers>
-                </Configuration>
-                """);
+        Path log4j = ChildJvm.writeLogConfig(dir, Map.of());
         List<Integer> ports = List.of(freePort(), freePort());
         addresses = ports.stream().map(p -> "127.0.0.1:" + p).toList();
         String all = ports.stream().map(String::valueOf).collect(Collectors.joining(","));
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // one after the other: the second joins the first's cluster rather than both electing themselves at once
         for (int i = 0; i < ports.size(); i++) {
             Path log = dir.resolve("member-" + i + "-" + System.currentTimeMillis() + ".log");
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx192m", "-XX:TieredStopAtLevel=1",
-                    "-XX:+UseSerialGC", "-Dlog4j2.configurationFile=" + log4j, "-cp",
-                    System.getProperty("java.class.path"), GridMember.class.getName(), CLUSTER,
-                    String.valueOf(ports.get(i)), all);
-            builder.redirectErrorStream(true);
-            builder.redirectOutput(log.toFile());
-            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Process member = builder.start();
+            Process member = ChildJvm.start(GridMember.class, "192m", log4j, log, CLUSTER, String.valueOf(ports.get(i)),
+                    all);
             MEMBERS.add(member);
             String expected = " MEMBERS " + (i + 1);
             await("member " + i + " in a cluster of " + (i + 1)).atMost(Duration.ofSeconds(60))
