@@ -610,23 +610,21 @@ final class BayeuxSession {
 
     // ------------------------------------------------------------------ messages
 
-    private void handEvents(List<JsonNode> messages) {
-        for (JsonNode message : messages) {
-            String channelName = message.path("channel").asText("");
-            if (channelName.startsWith("/meta/") || !message.has("data")) {
-                continue;
-            }
+    private void handEvents(List<StreamEvent> events) {
+        for (StreamEvent event : events) {
+            String channelName = event.channel();
             Subscription subscription = subscriptionOf(channelName);
             if (subscription == null
                     || (subscription.status != Status.SUBSCRIBED && subscription.status != Status.SUBSCRIBING)) {
                 LOG.trace("Session {}: dropped an event of {} (not subscribed)", name, channelName);
                 continue;
             }
-            JsonNode replayNode = message.path("data").path("event").path("replayId");
+            JsonNode replayNode = event.replayId();
             // a replayId must be a non-negative long: a negative, fractional or overflowing one would poison lastTaken
             // (dropping every later event as already taken) or the stored marker (-2 means replay everything)
-            if (!((replayNode.isIntegralNumber() && replayNode.canConvertToLong() && replayNode.asLong() >= 0)
-                  || (replayNode.isTextual() && replayNode.asText().matches("\\d{1,18}")))) {
+            if (replayNode == null
+                    || !((replayNode.isIntegralNumber() && replayNode.canConvertToLong() && replayNode.asLong() >= 0)
+                         || (replayNode.isTextual() && replayNode.asText().matches("\\d{1,18}")))) {
                 statistics.countMalformed();
                 subscription.listener.onError(new SubscriptionException(channelName, null,
                         "Skipped an event of " + channelName + " without a valid data.event.replayId"
@@ -639,7 +637,7 @@ final class BayeuxSession {
                 LOG.trace("Session {}: dropped replayId {} of {} (already taken)", name, replayId, channelName);
                 continue;
             }
-            subscription.listener.offer(message, replayId);
+            subscription.listener.offer(event, replayId);
             subscription.lastTaken = replayId;
             statistics.countReceived();
         }
@@ -690,7 +688,7 @@ final class BayeuxSession {
         ArrayNode batch = json.createArrayNode().add(message);
         LOG.trace("Session {}: >> {}", name, message);
         transport.send(cometdUrl, token.value(), batch, timeout)
-                .whenComplete((replies, error) -> onSessionThread(() -> {
+                .whenComplete((response, error) -> onSessionThread(() -> {
                     if (state == State.CLOSED || state == State.FAILED || gen != generation) {
                         return;
                     }
@@ -699,9 +697,9 @@ final class BayeuxSession {
                                 ? error.getCause() : error);
                         return;
                     }
-                    LOG.trace("Session {}: << {}", name, replies);
-                    handEvents(replies);
-                    onReplies.accept(replies, gen);
+                    LOG.trace("Session {}: << {} {}", name, response.replies(), response.events());
+                    handEvents(response.events());
+                    onReplies.accept(response.replies(), gen);
                 }));
     }
 

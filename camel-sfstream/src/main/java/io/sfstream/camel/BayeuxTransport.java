@@ -8,8 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
@@ -28,6 +26,7 @@ final class BayeuxTransport {
     private final HttpClient http;
     private final CookieManager cookies;
     private final ObjectMapper json;
+    private final BayeuxResponseReader reader;
     private final int maxMessageSize;
     private final Duration requestTimeout;
     /** Runs the blocking sends (a long poll holds its thread); must not be bounded below two threads. */
@@ -64,6 +63,7 @@ final class BayeuxTransport {
         this.cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
         this.http = httpBuilder.cookieHandler(cookies).build();
         this.json = json;
+        this.reader = new BayeuxResponseReader(json);
         this.maxMessageSize = maxMessageSize;
         this.requestTimeout = requestTimeout;
     }
@@ -92,10 +92,10 @@ final class BayeuxTransport {
     }
 
     /**
-     * Sends messages and completes with the messages of the answer, in order, or exceptionally with a
+     * Sends messages and completes with the replies and events of the answer, each in order, or exceptionally with a
      * {@link BayeuxTransportException}.
      */
-    CompletableFuture<List<JsonNode>> send(URI url, String accessToken, ArrayNode messages, Duration timeout) {
+    CompletableFuture<BayeuxResponse> send(URI url, String accessToken, ArrayNode messages, Duration timeout) {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(url)
@@ -113,7 +113,7 @@ final class BayeuxTransport {
         return CompletableFuture.supplyAsync(() -> exchange(url, request), requests);
     }
 
-    private List<JsonNode> exchange(URI url, HttpRequest request) {
+    private BayeuxResponse exchange(URI url, HttpRequest request) {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, BoundedBody.handler(maxMessageSize));
@@ -132,45 +132,38 @@ final class BayeuxTransport {
         return decode(url, response);
     }
 
-    List<JsonNode> decode(URI url, HttpResponse<byte[]> response) {
+    BayeuxResponse decode(URI url, HttpResponse<byte[]> response) {
         return decode(url, response.statusCode(), response.headers().firstValue("Content-Type").orElse("no content type"),
                 response.body());
     }
 
     /** Package-private for the hostile-input tests: never throws anything but BayeuxTransportException. */
-    List<JsonNode> decode(URI url, int status, String contentType, byte[] bytes) {
-        JsonNode body = null;
+    BayeuxResponse decode(URI url, int status, String contentType, byte[] bytes) {
+        BayeuxResponse response = null;
+        String notBayeux = null;
         String parseError = null;
         try {
-            body = bytes == null || bytes.length == 0 ? null : json.readTree(bytes);
+            response = bytes == null || bytes.length == 0 ? null : reader.read(bytes);
         } catch (StreamConstraintsException e) {
             throw new BayeuxTransportException("Bayeux endpoint " + url + " answered HTTP " + status
                                                + " with JSON beyond Jackson's limits: " + e.getOriginalMessage(),
                     status, null);
+        } catch (BayeuxResponseReader.NotBayeuxException e) {
+            notBayeux = "non-Bayeux " + e.nodeType();
         } catch (IOException | RuntimeException e) {
             // not JSON: reported below with the status and content type
             parseError = e.getClass().getSimpleName();
         }
-        if (body != null && body.isObject()) {
-            // tolerated: a single message instead of an array of one
-            body = json.createArrayNode().add(body);
-        }
-        if (body == null || !body.isArray()) {
+        if (response == null) {
             throw new BayeuxTransportException("Bayeux endpoint " + url + " answered HTTP " + status + " with a "
-                                               + (body == null ? "non-JSON" : "non-Bayeux " + body.getNodeType())
+                                               + (notBayeux == null ? "non-JSON" : notBayeux)
                                                + " body (" + contentType + ", " + (bytes == null ? 0 : bytes.length)
                                                + " bytes" + (parseError == null ? "" : ", " + parseError) + ")",
                     status, null);
         }
-        List<JsonNode> messages = new ArrayList<>(body.size());
-        for (JsonNode message : body) {
-            if (message.isObject()) {
-                messages.add(message);
-            }
-        }
-        if (status != 200 && messages.stream().noneMatch(m -> m.has("error") || m.has("successful"))) {
+        if (status != 200 && response.replies().stream().noneMatch(m -> m.has("error") || m.has("successful"))) {
             throw new BayeuxTransportException("Bayeux endpoint " + url + " answered HTTP " + status, status, null);
         }
-        return messages;
+        return response;
     }
 }

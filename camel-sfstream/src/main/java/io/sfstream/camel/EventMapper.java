@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -7,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import org.apache.camel.Message;
 
 /**
@@ -23,12 +26,8 @@ final class EventMapper {
     private final BodyType bodyType;
     private final Class<?> unmarshalType;
     private final ObjectMapper mapper;
-    /**
-     * Whether {@code convertValue(data, Map)} would give exactly what {@link #toMap} builds: no module and no feature
-     * that changes how untyped JSON binds. Then the tree is copied directly, without convertValue's round trip through
-     * a token buffer, which cost more than the rest of the mapping (JFR, camel-sfstream-benchmarks).
-     */
-    private final boolean plainMaps;
+    /** The reader of MAP bodies: resolves the type and its deserializer once, not per event. */
+    private final ObjectReader mapReader;
 
     EventMapper(ChannelKind kind, BodyType bodyType, Class<?> unmarshalType, ObjectMapper mapper) {
         if (bodyType == BodyType.POJO && unmarshalType == null) {
@@ -38,90 +37,61 @@ final class EventMapper {
         this.bodyType = bodyType;
         this.unmarshalType = unmarshalType;
         this.mapper = mapper;
-        var config = mapper.getDeserializationConfig();
-        this.plainMaps = mapper.getRegisteredModuleIds().isEmpty()
-                         && !config.isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-                         && !config.isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-                         && !config.isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.USE_LONG_FOR_INTS)
-                         && !config.isEnabled(com.fasterxml.jackson.databind.DeserializationFeature.USE_JAVA_ARRAY_FOR_JSON_ARRAY);
+        this.mapReader = mapper.readerFor(MAP_TYPE);
     }
 
-    /** Fills {@code target} from {@code event}; a body that cannot be bound fails with the channel and replayId. */
-    void map(JsonNode event, long replayId, Message target) {
-        JsonNode data = event.path("data");
-        String channel = event.path("channel").asText();
-        target.setHeader(SfStreamConstants.CHANNEL, channel);
+    /**
+     * Fills {@code target} from {@code event}; a body that cannot be bound fails with the channel and replayId.
+     *
+     * @return the event's creation time (the {@link SfStreamConstants#CREATED_DATE} header), or null
+     */
+    Instant map(StreamEvent event, long replayId, Message target) {
+        StreamEvent.HeaderFields fields = event.fields();
+        target.setHeader(SfStreamConstants.CHANNEL, event.channel());
         target.setHeader(SfStreamConstants.REPLAY_ID, replayId);
-        JsonNode eventNode = data.path("event");
-        JsonNode payload = data.path("payload");
+        Instant createdDate = switch (kind) {
+            case PUSH_TOPIC, GENERIC -> instant(fields.eventCreatedDate());
+            case PLATFORM_EVENT -> instant(fields.payloadCreatedDate());
+            case CHANGE_EVENT -> instant(fields.commitTimestamp());
+        };
+        setIfPresent(target, SfStreamConstants.CREATED_DATE, createdDate);
         switch (kind) {
-            case PUSH_TOPIC -> {
-                setIfPresent(target, SfStreamConstants.CREATED_DATE, instant(eventNode.path("createdDate")));
-                setIfPresent(target, SfStreamConstants.EVENT_TYPE, text(eventNode.path("type")));
+            case PUSH_TOPIC -> setIfPresent(target, SfStreamConstants.EVENT_TYPE, fields.eventType());
+            case GENERIC -> {
+                // a generic event has a creation date only
             }
-            case GENERIC -> setIfPresent(target, SfStreamConstants.CREATED_DATE, instant(eventNode.path("createdDate")));
             case PLATFORM_EVENT -> {
-                setIfPresent(target, SfStreamConstants.CREATED_DATE, instant(payload.path("CreatedDate")));
-                setIfPresent(target, SfStreamConstants.EVENT_UUID, text(eventNode.path("EventUuid")));
-                setIfPresent(target, SfStreamConstants.SCHEMA_ID, text(data.path("schema")));
+                setIfPresent(target, SfStreamConstants.EVENT_UUID, fields.eventUuid());
+                setIfPresent(target, SfStreamConstants.SCHEMA_ID, fields.schema());
             }
             case CHANGE_EVENT -> {
-                JsonNode header = payload.path("ChangeEventHeader");
-                setIfPresent(target, SfStreamConstants.CREATED_DATE, instant(header.path("commitTimestamp")));
-                setIfPresent(target, SfStreamConstants.CHANGE_TYPE, text(header.path("changeType")));
-                setIfPresent(target, SfStreamConstants.ENTITY_NAME, text(header.path("entityName")));
-                setIfPresent(target, SfStreamConstants.SCHEMA_ID, text(data.path("schema")));
-                setIfPresent(target, SfStreamConstants.EVENT_UUID, text(eventNode.path("EventUuid")));
+                setIfPresent(target, SfStreamConstants.CHANGE_TYPE, fields.changeType());
+                setIfPresent(target, SfStreamConstants.ENTITY_NAME, fields.entityName());
+                setIfPresent(target, SfStreamConstants.SCHEMA_ID, fields.schema());
+                setIfPresent(target, SfStreamConstants.EVENT_UUID, fields.eventUuid());
             }
             default -> throw new IllegalStateException("unknown channel kind " + kind);
         }
-        target.setBody(body(data, channel, replayId));
+        target.setBody(body(event.data(), event.channel(), replayId));
+        return createdDate;
     }
 
-    private Object body(JsonNode data, String channel, long replayId) {
+    /** The body, read once from the bytes of {@code data} with the configured mapper (its modules and features apply). */
+    private Object body(byte[] data, String channel, long replayId) {
         try {
             return switch (bodyType) {
-                case MAP -> plainMaps && data.isObject() ? toMap(data) : mapper.convertValue(data, MAP_TYPE);
-                case JSON_NODE -> data;
-                case STRING -> mapper.writeValueAsString(data);
-                case POJO -> mapper.treeToValue(recordOf(data), unmarshalType);
+                case MAP -> mapReader.readValue(data);
+                case JSON_NODE -> mapper.readTree(data);
+                case STRING -> new String(data, StandardCharsets.UTF_8);
+                case POJO -> mapper.treeToValue(recordOf(mapper.readTree(data)), unmarshalType);
             };
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             throw new SubscriptionException(channel, null, "Cannot turn event " + replayId + " of " + channel + " into a "
                                                            + bodyType + " body" + (bodyType == BodyType.POJO
                                                                    ? " of " + unmarshalType.getName() : "")
                                                            + ": " + (e instanceof JsonProcessingException jpe
                                                                    ? jpe.getOriginalMessage() : e.getMessage()));
         }
-    }
-
-    /** The object as Jackson's untyped binding makes it: LinkedHashMap, ArrayList, String, Integer/Long/Double... */
-    private static Map<String, Object> toMap(JsonNode object) {
-        Map<String, Object> map = new java.util.LinkedHashMap<>(Math.max(4, object.size() * 4 / 3 + 1));
-        for (var fields = object.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            map.put(field.getKey(), toValue(field.getValue()));
-        }
-        return map;
-    }
-
-    private static Object toValue(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case OBJECT -> toMap(node);
-            case ARRAY -> {
-                java.util.List<Object> list = new java.util.ArrayList<>(node.size());
-                for (JsonNode item : node) {
-                    list.add(toValue(item));
-                }
-                yield list;
-            }
-            case STRING -> node.textValue();
-            case NUMBER -> node.numberValue();
-            case BOOLEAN -> node.booleanValue();
-            case NULL, MISSING -> null;
-            // never produced by parsing JSON text
-            default -> node.asText();
-        };
     }
 
     private JsonNode recordOf(JsonNode data) {
@@ -136,10 +106,6 @@ final class EventMapper {
         if (value != null) {
             target.setHeader(header, value);
         }
-    }
-
-    private static String text(JsonNode node) {
-        return node.isValueNode() && !node.isNull() ? node.asText() : null;
     }
 
     /**
@@ -183,8 +149,11 @@ final class EventMapper {
         return value;
     }
 
-    /** ISO-8601 text or epoch milliseconds; anything else gives no header rather than a failed exchange. */
+    /** ISO-8601 text or epoch milliseconds; anything else (or null) gives no header rather than a failed exchange. */
     static Instant instant(JsonNode node) {
+        if (node == null) {
+            return null;
+        }
         if (node.isNumber()) {
             return Instant.ofEpochMilli(node.asLong());
         }

@@ -8,8 +8,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * The events of one endpoint taken from the session and not yet completed by the route (the prefetch of
  * {@code maxPendingCount}): queued ones wait here for the dispatcher thread, in flight ones are counted until their
@@ -21,7 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 final class PendingEvents {
 
     /** One event as the session handed it over. */
-    record Event(JsonNode message, long replayId) {
+    record Event(StreamEvent event, long replayId) {
     }
 
     /** Put on the queue to end the dispatcher after the exchange it is running. */
@@ -56,9 +54,9 @@ final class PendingEvents {
         draining = false;
     }
 
-    void add(JsonNode message, long replayId) {
+    void add(StreamEvent event, long replayId) {
         pending.incrementAndGet();
-        queue.add(new Event(message, replayId));
+        queue.add(new Event(event, replayId));
     }
 
     /** Queued plus in flight. */

@@ -1,7 +1,5 @@
 package io.sfstream.camel;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
 /**
  * What a Bayeux session needs from the endpoint that subscribes one channel. The session calls every method from its
  * own thread, one call at a time.
@@ -17,7 +15,7 @@ interface SessionListener {
     long initialReplayId();
 
     /** Takes one event, in the order the server sent the channel's events. Never refuses it. */
-    void offer(JsonNode message, long replayId);
+    void offer(StreamEvent event, long replayId);
 
     /**
      * Whether the listener holds as many unprocessed events as it may: the session then fetches no more until

@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -457,14 +456,14 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
     }
 
     @Override
-    public void offer(JsonNode message, long replayId) {
+    public void offer(StreamEvent event, long replayId) {
         lastReceivedReplayId = replayId;
         metrics.received(replayId);
         if (pending.isDraining() || stoppedDelivering()) {
             // never started, never committed: the next start (or the next holder) resumes before it
             return;
         }
-        pending.add(message, replayId);
+        pending.add(event, replayId);
     }
 
     @Override
@@ -529,16 +528,17 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         PendingEvents.Event last = batch.get(batch.size() - 1);
         Exchange exchange = createExchange(false);
         Message message = exchange.getMessage();
+        Instant createdDate = null;
         try {
             if (batch.size() == 1 && config.getMaxBatchSize() == 1) {
-                mapper.map(last.message(), last.replayId(), message);
+                createdDate = mapper.map(last.event(), last.replayId(), message);
             } else {
-                mapBatch(batch, exchange);
+                createdDate = mapBatch(batch, exchange);
             }
         } catch (RuntimeException e) {
             exchange.setException(e);
         }
-        ReplayMarker marker = new ReplayMarker(last.replayId(), message.getHeader(SfStreamConstants.CREATED_DATE, Instant.class));
+        ReplayMarker marker = new ReplayMarker(last.replayId(), createdDate);
         inFlight.incrementAndGet();
         if (exchange.getException() != null) {
             // the event cannot become a message: same policy as a failed exchange, without running the route
@@ -572,13 +572,15 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         getAsyncProcessor().process(exchange, doneSync -> finished(exchange, batch.size()));
     }
 
-    private void mapBatch(List<PendingEvents.Event> batch, Exchange exchange) {
+    /** @return the creation time of the batch's last event, or null */
+    private Instant mapBatch(List<PendingEvents.Event> batch, Exchange exchange) {
         List<Object> bodies = new ArrayList<>(batch.size());
         List<Map<String, Object>> headers = new ArrayList<>(batch.size());
         Message item = null;
+        Instant createdDate = null;
         for (PendingEvents.Event event : batch) {
             item = new DefaultMessage(exchange.getContext());
-            mapper.map(event.message(), event.replayId(), item);
+            createdDate = mapper.map(event.event(), event.replayId(), item);
             bodies.add(item.getBody());
             headers.add(new HashMap<>(item.getHeaders()));
         }
@@ -587,6 +589,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         message.setHeader(SfStreamConstants.BATCH_SIZE, batch.size());
         message.setHeader(SfStreamConstants.BATCH_HEADERS, headers);
         message.setBody(bodies);
+        return createdDate;
     }
 
     private void finished(Exchange exchange, int events) {

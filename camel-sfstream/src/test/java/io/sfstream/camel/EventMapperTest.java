@@ -88,7 +88,7 @@ class EventMapperTest {
     private static Message map(ChannelKind kind, BodyType bodyType, Class<?> type, String event, long replayId)
             throws Exception {
         Message message = new DefaultMessage(CONTEXT);
-        new EventMapper(kind, bodyType, type, JSON).map(JSON.readTree(event), replayId, message);
+        new EventMapper(kind, bodyType, type, JSON).map(TestEvents.event(event), replayId, message);
         return message;
     }
 
@@ -286,7 +286,7 @@ class EventMapperTest {
         ObjectMapper decimals = new ObjectMapper()
                 .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         Message message = new DefaultMessage(CONTEXT);
-        new EventMapper(ChannelKind.PUSH_TOPIC, BodyType.MAP, null, decimals).map(JSON.readTree(RICH), 7, message);
+        new EventMapper(ChannelKind.PUSH_TOPIC, BodyType.MAP, null, decimals).map(TestEvents.event(RICH), 7, message);
 
         Map<?, ?> sobject = (Map<?, ?>) message.getBody(Map.class).get("sobject");
         assertThat(sobject.get("Ratio")).isInstanceOf(java.math.BigDecimal.class);

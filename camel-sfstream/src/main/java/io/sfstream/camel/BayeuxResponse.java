@@ -1,0 +1,12 @@
+package io.sfstream.camel;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The messages of one Bayeux response: the replies (meta messages, and any other message that is not an event) as
+ * trees, and the events in the order the server sent them.
+ */
+record BayeuxResponse(List<JsonNode> replies, List<StreamEvent> events) {
+}
