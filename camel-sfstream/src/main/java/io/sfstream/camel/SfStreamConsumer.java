@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -555,21 +556,48 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         } else if (policy == ReplayCommit.MANUAL) {
             message.setHeader(SfStreamConstants.REPLAY_COMMITTER, (ReplayCommitter) () -> done(ticket));
         }
-        exchange.getExchangeExtension().addOnCompletion(new Synchronization() {
-            @Override
-            public void onComplete(Exchange completed) {
-                // MANUAL commits when the route calls the committer; ON_RECEIVE committed already
-                if (policy == ReplayCommit.ON_COMPLETION) {
-                    done(ticket);
-                }
-            }
+        Delivery delivery = new Delivery(exchange, ticket, last.replayId(), batch.size(), policy);
+        exchange.getExchangeExtension().addOnCompletion(delivery);
+        getAsyncProcessor().process(exchange, delivery);
+    }
 
-            @Override
-            public void onFailure(Exchange failedExchange) {
-                failed(ticket, last.replayId(), failedExchange.getException());
+    /**
+     * One exchange on its way through the route: as its on-completion it commits (ON_COMPLETION) or stops delivery
+     * (a failure), and as its callback it frees the room its events took. One object per exchange for both roles.
+     */
+    private final class Delivery implements Synchronization, AsyncCallback {
+        private final Exchange exchange;
+        /** Null with ON_RECEIVE, which committed at hand-over. */
+        private final DeliveryTracker.Ticket ticket;
+        private final long replayId;
+        private final int events;
+        private final ReplayCommit policy;
+
+        Delivery(Exchange exchange, DeliveryTracker.Ticket ticket, long replayId, int events, ReplayCommit policy) {
+            this.exchange = exchange;
+            this.ticket = ticket;
+            this.replayId = replayId;
+            this.events = events;
+            this.policy = policy;
+        }
+
+        @Override
+        public void onComplete(Exchange completed) {
+            // MANUAL commits when the route calls the committer; ON_RECEIVE committed already
+            if (policy == ReplayCommit.ON_COMPLETION) {
+                SfStreamConsumer.this.done(ticket);
             }
-        });
-        getAsyncProcessor().process(exchange, doneSync -> finished(exchange, batch.size()));
+        }
+
+        @Override
+        public void onFailure(Exchange failedExchange) {
+            failed(ticket, replayId, failedExchange.getException());
+        }
+
+        @Override
+        public void done(boolean doneSync) {
+            finished(exchange, events);
+        }
     }
 
     /** @return the creation time of the batch's last event, or null */
