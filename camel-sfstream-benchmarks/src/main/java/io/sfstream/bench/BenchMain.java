@@ -28,13 +28,17 @@ public final class BenchMain {
         Files.createDirectories(workDir);
         StringBuilder report = new StringBuilder();
         report.append("## Results (").append(options.mode()).append(" mode)\n\n").append(Machine.describe()).append('\n');
+        if (!options.sfstreamOptions().isEmpty()) {
+            report.append("**Not the defaults:** variants (c), (d) and (e) ran with `").append(options.sfstreamOptions())
+                .append("` appended to their endpoint URIs.\n\n");
+        }
         ThroughputSection throughput = null;
         LatencySection latency = null;
         MemorySection memory = null;
         FootprintSection footprint = null;
         progress.println("Starting the emulator JVM");
         try (Emulator emulator = Emulator.start(classpaths, workDir)) {
-            Runner runner = new Runner(classpaths, emulator, workDir, options.jfr());
+            Runner runner = new Runner(classpaths, emulator, workDir, options.jfr(), options.sfstreamOptions());
             if (options.runs("throughput")) {
                 progress.println("Throughput: " + options.reps() + " interleaved repetitions of " + options.sizes()
                     + " events per variant");

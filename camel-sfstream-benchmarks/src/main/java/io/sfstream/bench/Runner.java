@@ -23,8 +23,11 @@ final class Runner {
     private final Path workDir;
     private final boolean jfr;
     private int sequence;
+    /** Endpoint options appended to the sfstream variants' URIs ({@code --sfstream-options}); empty for the defaults. */
+    private final String sfstreamOptions;
 
-    Runner(Classpaths classpaths, Emulator emulator, Path workDir, boolean jfr) {
+    Runner(Classpaths classpaths, Emulator emulator, Path workDir, boolean jfr, String sfstreamOptions) {
+        this.sfstreamOptions = sfstreamOptions;
         this.classpaths = classpaths;
         this.emulator = emulator;
         this.workDir = workDir;
@@ -50,6 +53,9 @@ final class Runner {
         List<String> args = new ArrayList<>(List.of("--variant", variant.key, "--mode", mode, "--url", emulator.baseUrl(),
             "--channel", channel, "--count", Long.toString(count), "--replay", Long.toString(replayFrom),
             "--store-dir", workDir.resolve(runName).toString()));
+        if (!sfstreamOptions.isEmpty()) {
+            args.addAll(List.of("--sfstream-options", sfstreamOptions));
+        }
         args.addAll(extra);
         return ChildProcess.start(jvmOptions(runName, profile && jfr), classpaths.forVariant(variant),
             "io.sfstream.bench.child.ChildMain", args, workDir.resolve(runName + ".log"));

@@ -31,7 +31,8 @@ public final class ChildMain {
         Probe probe = new Probe(count, "latency".equals(mode), workMs);
         Settings settings = new Settings(options.get("url"), options.get("channel"),
             Long.parseLong(options.getOrDefault("replay", "-2")),
-            options.containsKey("store-dir") ? Path.of(options.get("store-dir")) : Files.createTempDirectory("sfbench"));
+            options.containsKey("store-dir") ? Path.of(options.get("store-dir")) : Files.createTempDirectory("sfbench"),
+            options.getOrDefault("sfstream-options", ""));
 
         Thread stdinWatch = new Thread(ChildMain::haltWhenStdinCloses, "stdin-watch");
         stdinWatch.setDaemon(true);
@@ -112,7 +113,7 @@ public final class ChildMain {
     }
 
     /** Where and what to consume. */
-    record Settings(String baseUrl, String channel, long replayFrom, Path storeDir) {
+    record Settings(String baseUrl, String channel, long replayFrom, Path storeDir, String sfstreamOptions) {
 
         /** The PushTopic's name without /topic/, as camel-salesforce's URI wants it. */
         String topicName() {

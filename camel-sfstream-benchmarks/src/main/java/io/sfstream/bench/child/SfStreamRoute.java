@@ -40,7 +40,8 @@ final class SfStreamRoute implements ChildMain.VariantConsumer {
     String uri() {
         String replay = settings.replayFrom() == -2 ? "ALL_EVENTS" : settings.replayFrom() == -1 ? "NEW_EVENTS"
             : Long.toString(settings.replayFrom());
-        String uri = "sfstream:" + settings.channel() + "?replay=" + replay;
+        String uri = "sfstream:" + settings.channel() + "?replay=" + replay
+            + (settings.sfstreamOptions().isEmpty() ? "" : "&" + settings.sfstreamOptions());
         if ("c".equals(variant)) {
             return uri + "&replayCommit=ON_RECEIVE";
         }
