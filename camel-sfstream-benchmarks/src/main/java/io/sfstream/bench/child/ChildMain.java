@@ -45,13 +45,21 @@ public final class ChildMain {
             case "f" -> new CamelSalesforceRoute(settings, probe);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
-        consumer.prepare();
+        try {
+            consumer.prepare();
+        } catch (Exception | Error e) {
+            haltOnStartFailure(e);
+        }
         ScheduledExecutorService sampler = null;
         if ("memory".equals(mode)) {
             sampler = startSampling(probe, Long.parseLong(options.getOrDefault("sample-ms", "5000")));
         }
         probe.started();
-        consumer.start();
+        try {
+            consumer.start();
+        } catch (Exception | Error e) {
+            haltOnStartFailure(e);
+        }
         System.out.println("BENCH started");
         System.out.flush();
         if ("memory".equals(mode)) {
@@ -65,6 +73,16 @@ public final class ChildMain {
         }
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /**
+     * A consumer that cannot start (a bad {@code --sfstream-options} value) may leave non-daemon threads behind: end the
+     * JVM, so that the orchestrator sees the child end instead of waiting for its first event.
+     */
+    private static void haltOnStartFailure(Throwable e) {
+        e.printStackTrace();
+        System.err.flush();
+        Runtime.getRuntime().halt(2);
     }
 
     /** The orchestrator closes stdin once it has read /proc: end at once, without any shutdown work being timed. */
