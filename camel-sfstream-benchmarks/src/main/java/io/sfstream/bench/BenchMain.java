@@ -34,7 +34,7 @@ public final class BenchMain {
         FootprintSection footprint = null;
         progress.println("Starting the emulator JVM");
         try (Emulator emulator = Emulator.start(classpaths, workDir)) {
-            Runner runner = new Runner(classpaths, emulator, workDir, options.jfr());
+            Runner runner = new Runner(classpaths, emulator, workDir, options.jfr(), options.jvmOptions());
             if (options.runs("throughput")) {
                 progress.println("Throughput: " + options.reps() + " interleaved repetitions of " + options.sizes()
                     + " events per variant");

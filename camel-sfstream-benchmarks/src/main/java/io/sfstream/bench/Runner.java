@@ -22,18 +22,21 @@ final class Runner {
     private final Emulator emulator;
     private final Path workDir;
     private final boolean jfr;
+    private final List<String> extraJvmOptions;
     private int sequence;
 
-    Runner(Classpaths classpaths, Emulator emulator, Path workDir, boolean jfr) {
+    Runner(Classpaths classpaths, Emulator emulator, Path workDir, boolean jfr, List<String> extraJvmOptions) {
         this.classpaths = classpaths;
         this.emulator = emulator;
         this.workDir = workDir;
         this.jfr = jfr;
+        this.extraJvmOptions = extraJvmOptions;
     }
 
     /** Same heap bound for every consumer, so that peak RSS compares like with like. */
     private List<String> jvmOptions(String runName, boolean profile) {
         List<String> options = new ArrayList<>(List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        options.addAll(extraJvmOptions);
         if (profile) {
             options.add("-XX:StartFlightRecording=filename=" + workDir.resolve(runName + ".jfr")
                 + ",settings=profile,dumponexit=true");
