@@ -18,9 +18,6 @@ import org.apache.camel.support.DefaultEndpoint;
              consumerOnly = true, category = { Category.CLOUD, Category.SAAS }, headersClass = SfStreamConstants.class)
 public class SfStreamEndpoint extends DefaultEndpoint {
 
-    /** Shared by every endpoint that sets no objectMapper: ObjectMapper is thread-safe once configured. */
-    private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
-
     @UriPath(description = "The channel exactly as Salesforce names it: /topic/Name (a PushTopic; see the filter"
                            + " option for a filter query), /u/Name (generic streaming),"
                            + " /event/Name__e or /event/Name__chn (platform events), /data/ChangeEvents or"
@@ -79,7 +76,11 @@ public class SfStreamEndpoint extends DefaultEndpoint {
                                                + "': expected a Salesforce API version such as "
                                                + SfStreamConfiguration.DEFAULT_API_VERSION);
         }
-        eventMapper();
+        // the check of EventMapper's constructor, without creating a mapper: the first ObjectMapper costs a cold JVM
+        // about 190 ms, which BackgroundPreload spends on another thread by the time the consumer starts
+        if (configuration.getBodyType() == BodyType.POJO && configuration.getUnmarshalType() == null) {
+            throw new IllegalArgumentException("bodyType=POJO needs the unmarshalType option naming the class to bind to");
+        }
         if (configuration.getMaxBatchSize() < 1) {
             throw new IllegalArgumentException(
                     "Invalid maxBatchSize " + configuration.getMaxBatchSize() + ": it must be at least 1");
@@ -161,7 +162,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     }
 
     ObjectMapper objectMapper() {
-        return configuration.getObjectMapper() != null ? configuration.getObjectMapper() : DEFAULT_MAPPER;
+        return configuration.getObjectMapper() != null ? configuration.getObjectMapper() : SharedMappers.bodies();
     }
 
     Channel channel() {
