@@ -122,18 +122,43 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     }
 
     private static String generateWorkerId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "host";
-        }
+        String host = hostName();
         host = host.replaceAll("[^A-Za-z0-9.-]", "");
         if (host.isEmpty() || host.length() > 60) {
             host = "host";
         }
         return host + "-" + ProcessHandle.current().pid() + "-"
                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    }
+
+    /**
+     * The machine's name, for people reading worker ids, without a name service lookup where the system tells it:
+     * InetAddress.getLocalHost() also resolves the name to addresses, about 6 ms on a cold JVM with the name in the
+     * hosts file, and seconds where the name is in neither DNS nor the hosts file.
+     */
+    static String hostName() {
+        for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        java.nio.file.Path linux = java.nio.file.Path.of("/proc/sys/kernel/hostname");
+        try {
+            if (java.nio.file.Files.isReadable(linux)) {
+                String value = java.nio.file.Files.readString(linux).strip();
+                if (!value.isEmpty()) {
+                    return value;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // fall back to the name service below
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "host";
+        }
     }
 
     /** The replayId a subscription starts from when no event of it was taken yet. */
