@@ -28,6 +28,10 @@ public final class BenchMain {
         Files.createDirectories(workDir);
         StringBuilder report = new StringBuilder();
         report.append("## Results (").append(options.mode()).append(" mode)\n\n").append(Machine.describe()).append('\n');
+        if (!options.jvmOptions().isEmpty()) {
+            report.append("**Not the defaults:** every consumer JVM ran with `").append(String.join(" ",
+                options.jvmOptions())).append("`.\n\n");
+        }
         if (!options.sfstreamOptions().isEmpty()) {
             report.append("**Not the defaults:** variants (c), (d) and (e) ran with `").append(options.sfstreamOptions())
                 .append("` appended to their endpoint URIs.\n\n");
@@ -38,7 +42,8 @@ public final class BenchMain {
         FootprintSection footprint = null;
         progress.println("Starting the emulator JVM");
         try (Emulator emulator = Emulator.start(classpaths, workDir)) {
-            Runner runner = new Runner(classpaths, emulator, workDir, options.jfr(), options.sfstreamOptions());
+            Runner runner = new Runner(classpaths, emulator, workDir, options.jfr(), options.jvmOptions(),
+                options.sfstreamOptions());
             if (options.runs("throughput")) {
                 progress.println("Throughput: " + options.reps() + " interleaved repetitions of " + options.sizes()
                     + " events per variant");

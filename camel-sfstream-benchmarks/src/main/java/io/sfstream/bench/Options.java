@@ -7,8 +7,9 @@ import java.util.List;
 /**
  * Command line: {@code [--quick | --smoke] [--reps N] [--sizes 20000,100000] [--variants a,b,c,d,e,f]
  * [--sections throughput,latency,memory,footprint] [--latency-seconds S] [--memory-seconds S] [--jfr]
- * [--sfstream-options opt=value&opt=value]}. The last appends endpoint options to the URIs of variants (c), (d) and
- * (e), to compare settings; the report names them, since its figures are then not those of the defaults.
+ * [--jvm-options "-XX:... -D..."] [--sfstream-options opt=value&opt=value]}. The last appends endpoint options to the
+ * URIs of variants (c), (d) and (e), to compare settings; the report names them, since its figures are then not those
+ * of the defaults.
  * <ul>
  * <li>full (default): 5 interleaved repetitions, latency 60 s per variant, memory 150 s per variant;</li>
  * <li>{@code --quick}: 2 repetitions, latency 15 s, memory 30 s;</li>
@@ -17,7 +18,7 @@ import java.util.List;
  */
 record Options(int reps, List<Integer> sizes, List<Variant> variants, List<String> sections, int latencySeconds,
                int latencyRate, int memorySeconds, int memorySampleSeconds, int memoryBacklog, List<Variant> memoryVariants,
-               boolean jfr, String mode, String sfstreamOptions) {
+               boolean jfr, List<String> jvmOptions, String mode, String sfstreamOptions) {
 
     static final int PAYLOAD_BYTES = 500;
 
@@ -41,6 +42,7 @@ record Options(int reps, List<Integer> sizes, List<Variant> variants, List<Strin
         int memorySeconds = mode.equals("full") ? 150 : 30;
         int memorySample = mode.equals("full") ? 5 : 3;
         boolean jfr = false;
+        List<String> jvmOptions = List.of();
         String sfstreamOptions = "";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -54,11 +56,13 @@ record Options(int reps, List<Integer> sizes, List<Variant> variants, List<Strin
                 case "--latency-seconds" -> latencySeconds = Integer.parseInt(args[++i]);
                 case "--memory-seconds" -> memorySeconds = Integer.parseInt(args[++i]);
                 case "--jfr" -> jfr = true;
+                // added to every consumer JVM, e.g. to measure what a flag such as -XX:TieredStopAtLevel=1 changes
+                case "--jvm-options" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                 case "--sfstream-options" -> sfstreamOptions = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                     + "; usage: [--quick|--smoke] [--reps N] [--sizes 20000,100000] [--variants a,b,c,d,e,f]"
                     + " [--sections throughput,latency,memory,footprint] [--latency-seconds S] [--memory-seconds S]"
-                    + " [--jfr] [--sfstream-options opt=value&opt=value]");
+                    + " [--jfr] [--jvm-options \"OPTIONS\"] [--sfstream-options opt=value&opt=value]");
             }
         }
         // the backlog run compares the consumer under test with camel-salesforce, where both were asked for
@@ -69,7 +73,7 @@ record Options(int reps, List<Integer> sizes, List<Variant> variants, List<Strin
             }
         }
         return new Options(reps, sizes, variants, sections, latencySeconds, 200, memorySeconds, memorySample,
-            1_000_000, memoryVariants, jfr, mode, sfstreamOptions);
+            1_000_000, memoryVariants, jfr, jvmOptions, mode, sfstreamOptions);
     }
 
     boolean runs(String section) {

@@ -22,21 +22,25 @@ final class Runner {
     private final Emulator emulator;
     private final Path workDir;
     private final boolean jfr;
+    private final List<String> extraJvmOptions;
     private int sequence;
     /** Endpoint options appended to the sfstream variants' URIs ({@code --sfstream-options}); empty for the defaults. */
     private final String sfstreamOptions;
 
-    Runner(Classpaths classpaths, Emulator emulator, Path workDir, boolean jfr, String sfstreamOptions) {
+    Runner(Classpaths classpaths, Emulator emulator, Path workDir, boolean jfr, List<String> extraJvmOptions,
+           String sfstreamOptions) {
         this.sfstreamOptions = sfstreamOptions;
         this.classpaths = classpaths;
         this.emulator = emulator;
         this.workDir = workDir;
         this.jfr = jfr;
+        this.extraJvmOptions = extraJvmOptions;
     }
 
     /** Same heap bound for every consumer, so that peak RSS compares like with like. */
     private List<String> jvmOptions(String runName, boolean profile) {
         List<String> options = new ArrayList<>(List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        options.addAll(extraJvmOptions);
         if (profile) {
             options.add("-XX:StartFlightRecording=filename=" + workDir.resolve(runName + ".jfr")
                 + ",settings=profile,dumponexit=true");

@@ -27,9 +27,6 @@ import org.apache.camel.spi.ExecutorServiceManager;
  */
 final class SessionRegistry {
 
-    /** The protocol's own JSON: independent of the objectMapper option, which only shapes bodies. */
-    private static final ObjectMapper PROTOCOL_JSON = new ObjectMapper();
-
     private final SfStreamComponent component;
     private final AtomicInteger sequence = new AtomicInteger();
     // guarded by this
@@ -111,12 +108,13 @@ final class SessionRegistry {
         // unbounded: the HTTP client's own tasks run here too, beside the sends that wait for their answers
         ExecutorService requests = executors.newCachedThreadPool(this, "SfStreamHttp-" + name);
         http.executor(requests);
-        BayeuxTransport transport = new BayeuxTransport(http, PROTOCOL_JSON, config.getMaxMessageSize(),
+        ObjectMapper json = SharedMappers.protocol();
+        BayeuxTransport transport = new BayeuxTransport(http, json, config.getMaxMessageSize(),
                 config.getHttpRequestTimeout(), requests);
-        SalesforceLogin login = new SalesforceLogin(transport.http(), PROTOCOL_JSON, config, component.getCamelContext());
+        SalesforceLogin login = new SalesforceLogin(transport.http(), json, config, component.getCamelContext());
         BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
-        BayeuxSession session = new BayeuxSession(name, login, transport, PROTOCOL_JSON, config.getApiVersion(),
+        BayeuxSession session = new BayeuxSession(name, login, transport, json, config.getApiVersion(),
                 scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
         return new Entry(session, scheduler, requests);
     }

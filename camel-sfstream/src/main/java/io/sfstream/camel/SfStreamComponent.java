@@ -29,6 +29,13 @@ public class SfStreamComponent extends org.apache.camel.support.HealthCheckCompo
     }
 
     @Override
+    protected void doBuild() throws Exception {
+        super.doBuild();
+        // the earliest moment of the component's life with a CamelContext: overlap our class loading with Camel's start
+        BackgroundPreload.start(getCamelContext());
+    }
+
+    @Override
     protected void doStop() throws Exception {
         sessions.closeAll();
         stores.stopAll();

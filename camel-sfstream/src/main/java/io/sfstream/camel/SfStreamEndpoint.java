@@ -18,9 +18,6 @@ import org.apache.camel.support.DefaultEndpoint;
              consumerOnly = true, category = { Category.CLOUD, Category.SAAS }, headersClass = SfStreamConstants.class)
 public class SfStreamEndpoint extends DefaultEndpoint {
 
-    /** Shared by every endpoint that sets no objectMapper: ObjectMapper is thread-safe once configured. */
-    private static final ObjectMapper DEFAULT_MAPPER = new ObjectMapper();
-
     @UriPath(description = "The channel exactly as Salesforce names it: /topic/Name (a PushTopic; see the filter"
                            + " option for a filter query), /u/Name (generic streaming),"
                            + " /event/Name__e or /event/Name__chn (platform events), /data/ChangeEvents or"
@@ -79,7 +76,11 @@ public class SfStreamEndpoint extends DefaultEndpoint {
                                                + "': expected a Salesforce API version such as "
                                                + SfStreamConfiguration.DEFAULT_API_VERSION);
         }
-        eventMapper();
+        // the check of EventMapper's constructor, without creating a mapper: the first ObjectMapper costs a cold JVM
+        // about 190 ms, which BackgroundPreload spends on another thread by the time the consumer starts
+        if (configuration.getBodyType() == BodyType.POJO && configuration.getUnmarshalType() == null) {
+            throw new IllegalArgumentException("bodyType=POJO needs the unmarshalType option naming the class to bind to");
+        }
         if (configuration.getMaxBatchSize() < 1) {
             throw new IllegalArgumentException(
                     "Invalid maxBatchSize " + configuration.getMaxBatchSize() + ": it must be at least 1");
@@ -121,18 +122,43 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     }
 
     private static String generateWorkerId() {
-        String host;
-        try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            host = "host";
-        }
+        String host = hostName();
         host = host.replaceAll("[^A-Za-z0-9.-]", "");
         if (host.isEmpty() || host.length() > 60) {
             host = "host";
         }
         return host + "-" + ProcessHandle.current().pid() + "-"
                + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+    }
+
+    /**
+     * The machine's name, for people reading worker ids, without a name service lookup where the system tells it:
+     * InetAddress.getLocalHost() also resolves the name to addresses, about 6 ms on a cold JVM with the name in the
+     * hosts file, and seconds where the name is in neither DNS nor the hosts file.
+     */
+    static String hostName() {
+        for (String variable : new String[] { "HOSTNAME", "COMPUTERNAME" }) {
+            String value = System.getenv(variable);
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        java.nio.file.Path linux = java.nio.file.Path.of("/proc/sys/kernel/hostname");
+        try {
+            if (java.nio.file.Files.isReadable(linux)) {
+                String value = java.nio.file.Files.readString(linux).strip();
+                if (!value.isEmpty()) {
+                    return value;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // fall back to the name service below
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "host";
+        }
     }
 
     /** The replayId a subscription starts from when no event of it was taken yet. */
@@ -161,7 +187,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     }
 
     ObjectMapper objectMapper() {
-        return configuration.getObjectMapper() != null ? configuration.getObjectMapper() : DEFAULT_MAPPER;
+        return configuration.getObjectMapper() != null ? configuration.getObjectMapper() : SharedMappers.bodies();
     }
 
     Channel channel() {
