@@ -76,11 +76,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
                                                + "': expected a Salesforce API version such as "
                                                + SfStreamConfiguration.DEFAULT_API_VERSION);
         }
-        // the check of EventMapper's constructor, without creating a mapper: the first ObjectMapper costs a cold JVM
-        // about 190 ms, which BackgroundPreload spends on another thread by the time the consumer starts
-        if (configuration.getBodyType() == BodyType.POJO && configuration.getUnmarshalType() == null) {
-            throw new IllegalArgumentException("bodyType=POJO needs the unmarshalType option naming the class to bind to");
-        }
+        EventMapper.checkOptions(configuration.getBodyType(), configuration.getUnmarshalType());
         if (configuration.getMaxBatchSize() < 1) {
             throw new IllegalArgumentException(
                     "Invalid maxBatchSize " + configuration.getMaxBatchSize() + ": it must be at least 1");
