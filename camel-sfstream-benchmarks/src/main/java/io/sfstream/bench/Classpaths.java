@@ -70,8 +70,8 @@ final class Classpaths {
                 kept.add(path);
             }
         }
-        if (variant == Variant.A) {
-            // the bare loop reads the credential constants from the emulator's jar, nothing else of it
+        if (variant == Variant.A || variant == Variant.B) {
+            // the bare clients read the credential constants from the emulator's jar, nothing else of it
             bench.stream().filter(p -> p.contains("camel-sfstream-emulator")).forEach(kept::add);
         }
         return join(kept);
