@@ -59,8 +59,10 @@ final class BackgroundPreload {
         thread.start();
     }
 
-    static void run() {
+    /** @return whether both parts ran to the end (failures are harmless and only logged, so tests ask this) */
+    static boolean run() {
         long start = System.nanoTime();
+        boolean complete = true;
         try {
             // first what the starting thread needs first: the mappers (consumer start), then TLS (session creation)
             ObjectMapper json = SharedMappers.protocol();
@@ -69,6 +71,7 @@ final class BackgroundPreload {
             json.writeValueAsBytes(sample);
         } catch (Exception | LinkageError e) {
             LOG.debug("Jackson warm-up failed (harmless, the first use does it): {}", e.toString());
+            complete = false;
         }
         try {
             SSLContext tls = SSLContext.getInstance("TLS");
@@ -77,7 +80,9 @@ final class BackgroundPreload {
             warmTls = tls;
         } catch (Exception | LinkageError e) {
             LOG.debug("TLS warm-up failed (harmless, the first HttpClient does it): {}", e.toString());
+            complete = false;
         }
         LOG.debug("Start-up warm-up done in {} ms", (System.nanoTime() - start) / 1_000_000);
+        return complete;
     }
 }

@@ -3,14 +3,14 @@ package io.sfstream.camel;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatCode;
 
 /** The start-up shortcuts: the background warm-up, the shared mappers created at first use, the host name. */
 class StartupWarmUpTest {
 
     @Test
     void warmUpCompletesAndLeavesOneProtocolAndOneBodyMapper() {
-        assertThatCode(BackgroundPreload::run).doesNotThrowAnyException();
+        // it swallows failures (they are harmless at run time), so only its answer tells that both parts worked
+        assertThat(BackgroundPreload.run()).as("Jackson and TLS warm-up ran to the end").isTrue();
 
         assertThat(SharedMappers.protocol()).isSameAs(SharedMappers.protocol());
         assertThat(SharedMappers.bodies()).isSameAs(SharedMappers.bodies());
