@@ -20,6 +20,7 @@ public final class Faults {
     private final AtomicInteger failSubscribes = new AtomicInteger();
     private final AtomicReference<String> subscribeFailureReason = new AtomicReference<>("503::Server is too busy");
     private final AtomicInteger failLogins = new AtomicInteger();
+    private final AtomicInteger cutEventResponses = new AtomicInteger();
     private volatile int loginStatus = 500;
 
     Faults() {
@@ -68,6 +69,17 @@ public final class Faults {
         failLogins.set(k);
     }
 
+    /**
+     * The next {@code k} Bayeux responses that carry events are cut off: the session has already taken the events off
+     * its queue (as CometD does when it writes them into a response), then the connection is closed before the response
+     * is sent. The client sees a reset or an early end of the response; the events are gone on the server's side while
+     * the Bayeux session lives on, exactly as when a real CometD server loses the connection of a response in flight.
+     * Only the replay extension brings them back.
+     */
+    public void cutNextEventResponses(int k) {
+        cutEventResponses.set(k);
+    }
+
     /** Clears every pending fault. */
     public void reset() {
         failRequests.set(0);
@@ -75,6 +87,7 @@ public final class Faults {
         stallRequests.set(0);
         failSubscribes.set(0);
         failLogins.set(0);
+        cutEventResponses.set(0);
     }
 
     // ---- consumed by the emulator ----
@@ -96,6 +109,14 @@ public final class Faults {
     /** @return the failure reason for this subscribe, or null */
     String takeSubscribeFailure() {
         return take(failSubscribes) ? subscribeFailureReason.get() : null;
+    }
+
+    boolean armedToCutEventResponse() {
+        return cutEventResponses.get() > 0;
+    }
+
+    boolean takeEventResponseCut() {
+        return take(cutEventResponses);
     }
 
     int takeLoginFailure() {
