@@ -132,8 +132,8 @@ final class FrontHandler extends Handler.Wrapper {
             wrapped[wrapped.length - 1] = ']';
             body = wrapped;
         }
-        Response out = faults.armedToCutEventResponse() ? new CuttingResponse(request, response, faults) : response;
-        return super.handle(new BufferedRequest(request, body), out, callback);
+        // every Bayeux response can be cut: a connect held since before the fault was armed too
+        return super.handle(new BufferedRequest(request, body), new CuttingResponse(request, response, faults), callback);
     }
 
     /**
@@ -151,7 +151,8 @@ final class FrontHandler extends Handler.Wrapper {
 
         @Override
         public void write(boolean last, java.nio.ByteBuffer content, Callback callback) {
-            if (!cut && content != null && carriesEvents(content) && faults.takeEventResponseCut()) {
+            if (!cut && content != null && faults.armedToCutEventResponse() && carriesEvents(content)
+                && faults.takeEventResponseCut()) {
                 cut = true;
             }
             if (cut) {

@@ -97,11 +97,11 @@ public class SfStreamConfiguration implements Cloneable {
               description = "With maxBatchSize > 1, how long to wait for more events before handing a partial batch to the route.")
     private Duration batchTimeout = Duration.ofMillis(500);
     @UriParam(label = "advanced", defaultValue = "1s", javaType = "java.time.Duration",
-              description = "The first delay before reconnecting after a transport error, doubled on every further failure (with jitter) up to maxReconnectDelay.")
+              description = "The first delay before reconnecting after a transport error (the server unreachable, an HTTP error, a response cut off), doubled on every further failure (with jitter) up to maxReconnectDelay. A connect lost without a Bayeux reply is always followed by a new handshake that resubscribes every channel after its last event, since the lost response may have carried events.")
     private Duration timeToWaitBeforeConnectionRetry = Duration.ofSeconds(1);
-    @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
-              description = "The longest delay between two reconnection attempts.")
-    private Duration maxReconnectDelay = Duration.ofSeconds(30);
+    @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
+              description = "The longest delay between two reconnection attempts after transport errors, so once a fault is over the first event flows within this long; also the pace of retries that cannot succeed soon (rejected credentials, org limits). Answers from Salesforce that say what to do (an expired token, an expired session) are acted on at once, whatever back-off an earlier outage built up.")
+    private Duration maxReconnectDelay = Duration.ofSeconds(10);
     @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
               description = "Once the session has been unable to reconnect this long, a TransportTimeoutException is reported through the exception handler (once per outage) and the session counts as timed out for readiness checks, while reconnecting goes on. 0 never times out.")
     private Duration connectionTimeout = Duration.ofSeconds(10);
