@@ -1,11 +1,8 @@
 package io.sfstream.camel;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,7 +26,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -114,13 +110,13 @@ class CrashDurabilityIT {
         List<Double> rates = new ArrayList<>();
         List<Long> resumeMillis = new ArrayList<>();
         for (int crash = 1; crash <= crashes; crash++) {
-            int startLines = countLines(outputFile);
+            int startLines = ConsumerProcesses.countLines(outputFile);
             cycleStartLines.add(startLines);
             int growth = MIN_GROWTH + random.nextInt(MAX_GROWTH - MIN_GROWTH + 1);
             Path log = workDir.resolve(mode + "-app-" + crash + ".log");
             // started at once after the previous instance was killed: no pause for its lease to expire
             Process process = launch(channel, outputFile, markerFile, log, mode);
-            long ready = awaitReady(process, log);
+            long ready = ConsumerProcesses.awaitReady(process, log);
             if (crash == 1) {
                 // the default replay is NEW_EVENTS: publish once the first instance subscribed, then all the time
                 await("first subscription").atMost(Duration.ofSeconds(20))
@@ -133,8 +129,8 @@ class CrashDurabilityIT {
             await("instance " + crash + " processing " + growth + " events").atMost(Duration.ofSeconds(40))
                     .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
                     .until(() -> {
-                        assertAlive(process, log);
-                        int lines = countLines(outputFile) - startLines;
+                        ConsumerProcesses.assertAlive(process, log);
+                        int lines = ConsumerProcesses.countLines(outputFile) - startLines;
                         samples.add(new long[] { System.nanoTime(), lines });
                         if (lines > 0) {
                             firstLineAt.compareAndSet(0, System.nanoTime());
@@ -150,7 +146,7 @@ class CrashDurabilityIT {
             assertThat(process.exitValue()).as("instance %d ended by SIGKILL (128 + 9)", crash).isEqualTo(137);
             rates.add(peakRate(samples, COMMIT_INTERVAL_NANOS));
             System.out.printf("CrashDurabilityIT[%s]: crash %d after %d lines in %.2f s; published so far %d%n", mode,
-                    crash, countLines(outputFile) - startLines, (killAt - firstLineAt.get()) / 1e9, published.size());
+                    crash, ConsumerProcesses.countLines(outputFile) - startLines, (killAt - firstLineAt.get()) / 1e9, published.size());
         }
 
         stopPublishing = true;
@@ -162,28 +158,28 @@ class CrashDurabilityIT {
         long lastPublished = all.get(all.size() - 1);
 
         // the final instance delivers everything not yet processed, then stops gracefully and flushes its marker
-        int finalStartLines = countLines(outputFile);
+        int finalStartLines = ConsumerProcesses.countLines(outputFile);
         cycleStartLines.add(finalStartLines);
         Path finalLog = workDir.resolve(mode + "-app-final.log");
         Process last = launch(channel, outputFile, markerFile, finalLog, mode);
-        awaitReady(last, finalLog);
+        ConsumerProcesses.awaitReady(last, finalLog);
         await("every published event in the output").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
-                    assertAlive(last, finalLog);
-                    return new HashSet<>(readIds(outputFile)).containsAll(expected);
+                    ConsumerProcesses.assertAlive(last, finalLog);
+                    return new HashSet<>(ConsumerProcesses.readIds(outputFile)).containsAll(expected);
                 });
         // a quiet period: nothing more may come (no late replay of an event already processed by this instance)
-        int settled = countLines(outputFile);
+        int settled = ConsumerProcesses.countLines(outputFile);
         await("no late duplicates").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> countLines(outputFile) == settled);
+                .until(() -> ConsumerProcesses.countLines(outputFile) == settled);
         last.destroy();
         assertThat(last.waitFor(30, TimeUnit.SECONDS)).as("gracefully stopped instance exits").isTrue();
         assertThat(last.exitValue()).as("graceful stop by SIGTERM: 143 (or 0)").isIn(0, 143);
         assertThat(Files.readString(finalLog)).as("shutdown hook ran").contains("STOPPED");
 
         // ------------------------------------------------------------------ the route's durable output
-        List<Long> output = readIds(outputFile);
+        List<Long> output = ConsumerProcesses.readIds(outputFile);
         Set<Long> unknown = new LinkedHashSet<>(output);
         unknown.removeAll(expected);
         assertThat(unknown).as("processed ids that were never published (torn or corrupt output lines)").isEmpty();
@@ -302,59 +298,5 @@ class CrashDurabilityIT {
         return process;
     }
 
-    /** Waits for the child's READY (its route started) and returns when it was seen (System.nanoTime()). */
-    private static long awaitReady(Process process, Path log) {
-        await("READY in " + log).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
-                .until(() -> {
-                    assertAlive(process, log);
-                    return Files.exists(log) && Files.readString(log).contains("READY");
-                });
-        return System.nanoTime();
-    }
 
-    private static void assertAlive(Process process, Path log) throws IOException {
-        if (!process.isAlive()) {
-            fail("CrashTestApp exited with " + process.exitValue() + "; its log " + log + ":\n" + Files.readString(log));
-        }
-    }
-
-    /** Complete lines in the output (a line is written with its newline in one write, then forced). */
-    private static int countLines(Path file) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            return 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int lines = 0;
-        for (byte b : bytes) {
-            if (b == '\n') {
-                lines++;
-            }
-        }
-        return lines;
-    }
-
-    /** The replayIds of the complete lines, in order; a line that is not a number fails. */
-    private static List<Long> readIds(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        String text = Files.readString(file, StandardCharsets.US_ASCII);
-        int end = text.lastIndexOf('\n');
-        List<Long> ids = new ArrayList<>();
-        if (end < 0) {
-            return ids;
-        }
-        for (String line : text.substring(0, end).split("\n", -1)) {
-            try {
-                ids.add(Long.parseLong(line));
-            } catch (NumberFormatException e) {
-                fail("Corrupt line in " + file + ": '" + line + "'");
-            }
-        }
-        return ids;
-    }
 }
