@@ -221,7 +221,7 @@ final class LeaseKeeper {
                     .orElseGet(() -> new SubscriptionRecord(null, mine));
             if (store.compareAndSet(key, current.orElse(null), replacement)) {
                 if (lease != null && lease.isLive(now) && !lease.workerId().equals(workerId)) {
-                    LOG.info("Worker {} took {} over from {}", workerId, key, describe(lease));
+                    log("Worker {} took {} over from {}", workerId, key, describe(lease));
                 }
                 return mine;
             }
@@ -285,10 +285,19 @@ final class LeaseKeeper {
         liveUntil = next == State.HOLDING ? held.expiresAt() : null;
         LOG.debug("Lease of {} for worker {}: {} -> {} ({})", key, workerId, state, next, why);
         if (next == State.HOLDING || next == State.LOST || next == State.STANDBY) {
-            LOG.info("Worker {} {} subscription {} ({})", workerId,
+            log("Worker {} {} subscription {} ({})", workerId,
                     next == State.HOLDING ? "holds" : next == State.LOST ? "lost" : "stands by for", key, why);
         }
         state = next;
+    }
+
+    /** INFO where other workers can share the store, DEBUG on a store only this CamelContext sees. */
+    private void log(String format, Object... arguments) {
+        if (store.isShared()) {
+            LOG.info(format, arguments);
+        } else {
+            LOG.debug(format, arguments);
+        }
     }
 
     private void cancelTask() {
