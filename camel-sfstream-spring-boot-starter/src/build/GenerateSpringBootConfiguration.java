@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -32,7 +31,7 @@ public final class GenerateSpringBootConfiguration {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private record Option(String name, String type, String javaType, String propertyType, String description,
-                          JsonNode defaultValue, List<String> enumValues, boolean secret) {
+                          JsonNode defaultValue, List<String> enumValues) {
     }
 
     public static void main(String[] args) throws IOException {
@@ -54,8 +53,7 @@ public final class GenerateSpringBootConfiguration {
         String prefix = "camel.component." + scheme;
 
         List<Option> options = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.required("componentProperties").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : root.required("componentProperties").properties()) {
             options.add(option(entry.getKey(), entry.getValue()));
         }
 
@@ -99,8 +97,7 @@ public final class GenerateSpringBootConfiguration {
                 + " The option is a " + javaType + " type; set it as a bean reference (#name)"
                 + (javaType.equals("java.lang.Object") ? " or its text form" : "") + ".";
         }
-        return new Option(name, type, javaType, propertyType, description, json.get("defaultValue"), enumValues,
-            json.path("secret").asBoolean(false));
+        return new Option(name, type, javaType, propertyType, description, json.get("defaultValue"), enumValues);
     }
 
     private static String source(String pkg, String className, String prefix, String scheme, String title,

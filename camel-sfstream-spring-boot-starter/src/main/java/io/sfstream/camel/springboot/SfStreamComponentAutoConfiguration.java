@@ -3,7 +3,9 @@ package io.sfstream.camel.springboot;
 import java.util.Map;
 
 import io.sfstream.camel.SfStreamComponent;
+import io.sfstream.camel.SfStreamComponentConfigurer;
 import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.camel.spi.PropertyConfigurer;
 import org.apache.camel.spring.boot.CamelAutoConfiguration;
 import org.apache.camel.support.PropertyBindingSupport;
 import org.slf4j.Logger;
@@ -37,10 +39,13 @@ public class SfStreamComponentAutoConfiguration {
         Map<String, Object> options = configuration.toOptions();
         // names only: the values of credentials never reach a log line
         LOG.debug("Binding camel.component.sfstream options {}", options.keySet());
+        // the component resolves its configurer only when it is built, which may come after the customizer
+        PropertyConfigurer configurer = component.getComponentPropertyConfigurer() != null
+            ? component.getComponentPropertyConfigurer() : new SfStreamComponentConfigurer();
         PropertyBindingSupport.build()
             .withCamelContext(component.getCamelContext())
             .withTarget(component)
-            .withConfigurer(component.getComponentPropertyConfigurer())
+            .withConfigurer(configurer)
             .withProperties(options)
             .withRemoveParameters(false)
             .withMandatory(true)
