@@ -2,6 +2,7 @@ package io.sfstream.camel.springboot;
 
 import java.time.Duration;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfstream.camel.BodyType;
 import io.sfstream.camel.SfStreamComponent;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -38,6 +39,24 @@ class AutoConfigurationTest {
                     assertThat(component.getConfiguration().getBodyType()).isEqualTo(BodyType.STRING);
                     assertThat(component.getConfiguration().getBatchTimeout()).isEqualTo(Duration.ofMillis(250));
                     assertThat(component.getConfiguration().getApiVersion()).isEqualTo("64.0");
+                }
+            });
+    }
+
+    @Test
+    void objectOptionsTakeABeanReferenceOrTheirTextForm() {
+        runner.withPropertyValues("camel.component.sfstream.object-mapper=#eventMapper",
+                "camel.component.sfstream.replay-store=target/markers.properties")
+            .run(spring -> {
+                try (DefaultCamelContext camel = new DefaultCamelContext()) {
+                    ObjectMapper mapper = new ObjectMapper();
+                    camel.getRegistry().bind("eventMapper", mapper);
+                    SfStreamComponent component = new SfStreamComponent();
+                    component.setCamelContext(camel);
+                    spring.getBean(ComponentCustomizer.class).configure("sfstream", component);
+
+                    assertThat(component.getConfiguration().getObjectMapper()).isSameAs(mapper);
+                    assertThat(component.getConfiguration().getReplayStore()).isEqualTo("target/markers.properties");
                 }
             });
     }
