@@ -41,6 +41,11 @@ public final class InMemoryReplayMarkerStore extends ServiceSupport implements R
     }
 
     @Override
+    public boolean isShared() {
+        return false;
+    }
+
+    @Override
     public Optional<SubscriptionRecord> readRecord(String key) {
         return Optional.ofNullable(records.get(Objects.requireNonNull(key, "key")));
     }

@@ -122,7 +122,7 @@ final class LeaseKeeper {
                 // a holder this store cannot prove alive may be this instance's own dead predecessor: never fail the
                 // application's start for it; its lease decides, within one lease duration
                 unproven = lastSeen;
-                LOG.info("Worker {} waits for subscription {}: it is held by {}, which {} cannot prove alive or dead;"
+                log("Worker {} waits for subscription {}: it is held by {}, which {} cannot prove alive or dead;"
                          + " this worker takes over if that lease expires unrenewed, and refuses to start if it is"
                          + " renewed", workerId, key, describe(lastSeen), store);
             } else if (strategy != WorkerStrategy.WAIT_FOR_FREE) {
@@ -256,7 +256,7 @@ final class LeaseKeeper {
             if (store.compareAndSet(key, current.orElse(null), replacement)) {
                 tenure = opened;
                 if (live) {
-                    LOG.info("Worker {} took {} over from {}{}", workerId, key, describe(lease),
+                    log("Worker {} took {} over from {}{}", workerId, key, describe(lease),
                             lastSeenLiveness == ReplayMarkerStore.Liveness.GONE ? ", whose process is gone" : "");
                 }
                 return mine;
@@ -333,10 +333,19 @@ final class LeaseKeeper {
         }
         LOG.debug("Lease of {} for worker {}: {} -> {} ({})", key, workerId, state, next, why);
         if (next == State.HOLDING || next == State.LOST || next == State.STANDBY) {
-            LOG.info("Worker {} {} subscription {} ({})", workerId,
+            log("Worker {} {} subscription {} ({})", workerId,
                     next == State.HOLDING ? "holds" : next == State.LOST ? "lost" : "stands by for", key, why);
         }
         state = next;
+    }
+
+    /** INFO where other workers can share the store, DEBUG on a store only this CamelContext sees. */
+    private void log(String format, Object... arguments) {
+        if (store.isShared()) {
+            LOG.info(format, arguments);
+        } else {
+            LOG.debug(format, arguments);
+        }
     }
 
     private void cancelTask() {

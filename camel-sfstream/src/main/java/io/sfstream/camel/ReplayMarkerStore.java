@@ -44,6 +44,14 @@ public interface ReplayMarkerStore extends Service {
     }
 
     /**
+     * Whether workers outside this CamelContext can see the store (false for the in-memory default): on a store that
+     * cannot be shared, who holds a lease is an implementation detail, logged at DEBUG only.
+     */
+    default boolean isShared() {
+        return true;
+    }
+
+    /**
      * The record of the key (marker and lease) as the other processes see it now, including buffered writes of this
      * process. Stores that are not atomic have no leases: the default wraps {@link #read}.
      */

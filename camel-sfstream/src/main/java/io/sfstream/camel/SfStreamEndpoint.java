@@ -32,8 +32,6 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     private SfStreamConfiguration configuration;
 
     private Channel parsedChannel;
-    /** Made up at the first use when no workerId is configured; volatile: read by consumers of any thread. */
-    private volatile String generatedWorkerId;
 
     public SfStreamEndpoint(String uri, SfStreamComponent component, Channel channel,
                             SfStreamConfiguration configuration) {
@@ -104,17 +102,21 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         }
     }
 
-    /** This endpoint's worker id: the configured one, else one made up once per endpoint. */
+    /** This endpoint's worker id: the configured one, else this JVM's default ({@link DefaultWorkerId}). */
     String workerId() {
         String configured = configuration.getWorkerId();
-        if (configured != null) {
-            return configured;
+        return configured != null ? configured : DefaultWorkerId.ID;
+    }
+
+    /**
+     * The default worker id, made up once per JVM (at its first use, by the class loader's lazy initialization): every
+     * endpoint and CamelContext of the process is the same worker, so leases, health details and JMX name one id.
+     */
+    static final class DefaultWorkerId {
+        static final String ID = generateWorkerId();
+
+        private DefaultWorkerId() {
         }
-        String id = generatedWorkerId;
-        if (id == null) {
-            id = generatedWorkerId = generateWorkerId();
-        }
-        return id;
     }
 
     private static String generateWorkerId() {
