@@ -62,6 +62,67 @@ final class ChildJvm {
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        return builder.start();
+        Process process = builder.start();
+        LOGS.add(new ChildLog(process, log));
+        return process;
+    }
+
+    /** One child's log file and how much of it has been checked for secrets. */
+    private static final class ChildLog {
+        final Process process;
+        final Path file;
+        long checked;
+
+        ChildLog(Process process, Path file) {
+            this.process = process;
+            this.file = file;
+        }
+    }
+
+    private static final List<ChildLog> LOGS = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Fails when the output of a child JVM started by {@link #start} shows a secret, one of the emulator's issued access
+     * or refresh tokens, or a string shaped like an access token. Call it at the end of a test that starts children
+     * (after they exited, so their last lines are in): {@code ChildJvm.assertNoSecretsInLogs(emulator);}.
+     * {@link SecretLeakCheck} does the same after every test, as a safety net.
+     */
+    static void assertNoSecretsInLogs(io.sfstream.emulator.SalesforceEmulator emulator) {
+        SecretLeakAppender.registerLate("the emulator's issued tokens", emulator.issuedTokens());
+        int before = SecretLeakAppender.leakCount();
+        checkLogsForSecrets();
+        List<String> leaks = SecretLeakAppender.leaks();
+        if (leaks.size() > before) {
+            throw new AssertionError("Secrets or access tokens in the output of child JVMs: "
+                                     + leaks.subList(before, leaks.size()));
+        }
+    }
+
+    /**
+     * Checks what the children started by {@link #start} wrote since the last call (see {@link SecretLeakAppender});
+     * forgets children that exited and were checked to the end.
+     */
+    static void checkLogsForSecrets() {
+        for (ChildLog log : LOGS) {
+            boolean exited = !log.process.isAlive();
+            try {
+                byte[] bytes = Files.exists(log.file) ? Files.readAllBytes(log.file) : new byte[0];
+                if (bytes.length > log.checked) {
+                    // from the start of the line the last check ended in, so a secret is never cut in two
+                    int from = (int) log.checked;
+                    while (from > 0 && bytes[from - 1] != '\n') {
+                        from--;
+                    }
+                    SecretLeakAppender.check("child JVM log " + log.file,
+                            new String(bytes, from, bytes.length - from, java.nio.charset.StandardCharsets.UTF_8));
+                    log.checked = bytes.length;
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot check " + log.file + " for secrets", e);
+            }
+            if (exited || !Files.exists(log.file)) {
+                LOGS.remove(log);
+            }
+        }
     }
 }

@@ -117,6 +117,8 @@ abstract class WorkerStrategiesScenarios {
         }
         if (emulator != null) {
             emulator.close();
+            // the workers logged in with the emulator's credentials and tokens: none of it may show in their output
+            ChildJvm.assertNoSecretsInLogs(emulator);
         }
     }
 
