@@ -51,8 +51,11 @@ public final class SecretLeakAppender extends AbstractAppender {
     private static final Pattern WORD_BREAK = Pattern.compile("[^A-Za-z0-9._@!+/\\-]+");
     /** The distinct words of the lines logged since the last {@link #registerLate}, for secrets known only afterwards. */
     private static final Set<String> RECENT_WORDS = ConcurrentHashMap.newKeySet();
-    /** Enough for the busiest test's distinct words; beyond it late secrets are checked against the first ones only. */
-    private static final int MAX_RECENT_WORDS = 2_000_000;
+    /**
+     * Enough for a test's distinct words (TRACE logs each event's uuid: about one new word per event) at a few tens of
+     * MB; beyond it, secrets registered late are checked against the first words of the test only (live checks go on).
+     */
+    private static final int MAX_RECENT_WORDS = 500_000;
 
     static {
         // every credential the emulator accepts; secret = true covers the client id and the user name too
