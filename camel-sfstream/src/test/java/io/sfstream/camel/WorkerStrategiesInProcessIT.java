@@ -57,9 +57,12 @@ class WorkerStrategiesInProcessIT extends EmulatorTestSupport {
         return (SfStreamConsumer) context.getRoute(routeId).getConsumer();
     }
 
-    /** The consumer's readiness check itself (Camel's consumer repository delegates to it). */
+    /** The consumer's readiness check itself (Camel's consumer repository delegates to it), checked for secrets. */
     private HealthCheck.Result readiness(String routeId) {
-        return consumer(routeId).getHealthCheck().call();
+        HealthCheck.Result result = consumer(routeId).getHealthCheck().call();
+        SecretLeakAppender.check("readiness of " + routeId, result.getMessage().orElse("") + " " + result.getDetails(),
+                result.getError().orElse(null));
+        return result;
     }
 
     @Test
