@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,7 +45,7 @@ public final class SecretLeakAppender extends AbstractAppender {
 
     private static final Set<String> SECRETS = new LinkedHashSet<>();
     /** Issued tokens of the access-token shape, checked against earlier lines once ({@link #registerLate}). */
-    private static final Set<String> LATE_TOKENS = new java.util.HashSet<>();
+    private static final Set<String> LATE_TOKENS = new HashSet<>();
     private static final List<String> LEAKS = new CopyOnWriteArrayList<>();
     private static final AtomicLong CHECKED = new AtomicLong();
     /** Where a word ends: secrets and tokens are runs of these characters, found again as whole words or inside one. */

@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -409,9 +413,9 @@ abstract class WorkerStrategiesScenarios {
             fail("No 'Worker " + worker.id + " took ... over from' line (LeaseKeeper, INFO) in " + worker.log + ":\n"
                  + worker.stdout());
         }
-        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
-        java.time.LocalDate day = java.time.Instant.ofEpochMilli(nearMillis).atZone(zone).toLocalDate();
-        long millis = java.time.LocalTime.parse(matcher.group(1)).atDate(day).atZone(zone).toInstant().toEpochMilli();
+        ZoneId zone = ZoneId.systemDefault();
+        LocalDate day = Instant.ofEpochMilli(nearMillis).atZone(zone).toLocalDate();
+        long millis = LocalTime.parse(matcher.group(1)).atDate(day).atZone(zone).toInstant().toEpochMilli();
         // the log line and nearMillis on both sides of midnight
         long day0 = Duration.ofDays(1).toMillis();
         return millis - nearMillis > day0 / 2 ? millis - day0 : nearMillis - millis > day0 / 2 ? millis + day0 : millis;
