@@ -249,6 +249,14 @@ public final class SalesforceEmulator implements AutoCloseable {
         return tokens.issue();
     }
 
+    /**
+     * Every access and refresh token this emulator has handed out (token endpoint and {@link #issueAccessToken()}),
+     * expired and revoked ones included: what a test checks logs and other output against for leaks.
+     */
+    public List<String> issuedTokens() {
+        return tokens.issued();
+    }
+
     public String orgId() {
         return tokens.orgId();
     }

@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,8 @@ final class TokenService {
 
     private final SecureRandom random = new SecureRandom();
     private final Set<String> validTokens = ConcurrentHashMap.newKeySet();
+    /** Every token handed out, expired and revoked ones included (for secret-leak checks). */
+    private final Set<String> issuedTokens = ConcurrentHashMap.newKeySet();
     private final ObjectMapper mapper;
     private final String orgId;
     private final String userId;
@@ -66,7 +69,13 @@ final class TokenService {
         String token = orgId.substring(0, 15) + "!AQ" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
             .replace('-', 'a').replace('_', 'b');
         validTokens.add(token);
+        issuedTokens.add(token);
         return token;
+    }
+
+    /** Every access and refresh token handed out so far, expired and revoked ones included. */
+    List<String> issued() {
+        return List.copyOf(issuedTokens);
     }
 
     /**
@@ -119,6 +128,7 @@ final class TokenService {
         body.put("access_token", token);
         if (withRefresh) {
             body.put("refresh_token", SalesforceEmulator.REFRESH_TOKEN);
+            issuedTokens.add(SalesforceEmulator.REFRESH_TOKEN);
         }
         body.put("instance_url", baseUrl);
         body.put("id", id);

@@ -2,11 +2,16 @@ package io.sfstream.camel;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.sfstream.emulator.SalesforceEmulator;
 
 /**
  * Starts a main class of the test classpath in a JVM of its own, for the tests whose claims need a real process:
@@ -15,7 +20,22 @@ import java.util.Map;
  */
 final class ChildJvm {
 
+    /** The children started so far whose output may still need a check for secrets. */
+    private static final List<ChildLog> LOGS = new CopyOnWriteArrayList<>();
+
     private ChildJvm() {
+    }
+
+    /** One child's log file and how much of it has been checked for secrets. */
+    private static final class ChildLog {
+        final Process process;
+        final Path file;
+        long checked;
+
+        ChildLog(Process process, Path file) {
+            this.process = process;
+            this.file = file;
+        }
     }
 
     /**
@@ -62,6 +82,53 @@ final class ChildJvm {
         builder.redirectErrorStream(true);
         builder.redirectOutput(log.toFile());
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        return builder.start();
+        Process process = builder.start();
+        LOGS.add(new ChildLog(process, log));
+        return process;
+    }
+
+    /**
+     * Fails when the output of a child JVM started by {@link #start} shows a secret, one of the emulator's issued access
+     * or refresh tokens, or a string shaped like an access token. Call it at the end of a test that starts children
+     * (after they exited, so their last lines are in): {@code ChildJvm.assertNoSecretsInLogs(emulator);}.
+     * {@link SecretLeakCheck} does the same after every test, as a safety net.
+     */
+    static void assertNoSecretsInLogs(SalesforceEmulator emulator) {
+        SecretLeakAppender.registerLate("the emulator's issued tokens", emulator.issuedTokens());
+        int before = SecretLeakAppender.leakCount();
+        checkLogsForSecrets();
+        List<String> leaks = SecretLeakAppender.leaks();
+        if (leaks.size() > before) {
+            throw new AssertionError("Secrets or access tokens in the output of child JVMs: "
+                                     + leaks.subList(before, leaks.size()));
+        }
+    }
+
+    /**
+     * Checks what the children started by {@link #start} wrote since the last call (see {@link SecretLeakAppender});
+     * forgets children that exited and were checked to the end.
+     */
+    static synchronized void checkLogsForSecrets() {
+        for (ChildLog log : LOGS) {
+            boolean exited = !log.process.isAlive();
+            try {
+                byte[] bytes = Files.exists(log.file) ? Files.readAllBytes(log.file) : new byte[0];
+                if (bytes.length > log.checked) {
+                    // from the start of the line the last check ended in, so a secret is never cut in two
+                    int from = (int) log.checked;
+                    while (from > 0 && bytes[from - 1] != '\n') {
+                        from--;
+                    }
+                    SecretLeakAppender.check("child JVM log " + log.file,
+                            new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8));
+                    log.checked = bytes.length;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot check " + log.file + " for secrets", e);
+            }
+            if (exited || !Files.exists(log.file)) {
+                LOGS.remove(log);
+            }
+        }
     }
 }

@@ -33,9 +33,13 @@ class HealthCheckIT extends EmulatorTestSupport {
         emulator().faults().reset();
     }
 
+    /** The consumer's readiness, its message, error and details checked for secrets each time it is read. */
     private HealthCheck.Result readiness(String routeId) {
-        return HealthCheckHelper.invokeReadiness(context).stream()
+        HealthCheck.Result result = HealthCheckHelper.invokeReadiness(context).stream()
             .filter(r -> r.getCheck().getId().equals("consumer:" + routeId)).findFirst().orElseThrow();
+        SecretLeakAppender.check("readiness of " + routeId, result.getMessage().orElse("") + " " + result.getDetails(),
+            result.getError().orElse(null));
+        return result;
     }
 
     @Test

@@ -60,4 +60,27 @@ class JmxAttributesIT extends EmulatorTestSupport {
         assertThat(server.getAttribute(name, "LeaseState")).isEqualTo("HOLDING");
         assertThat(server.getAttribute(name, "LeaseHolder")).isEqualTo("jmx-worker");
     }
+
+    @Test
+    void lastErrorOfARefusedLoginShowsNoCredential() throws Exception {
+        String wrongPassword = "wrong-password-" + System.nanoTime();
+        SecretLeakAppender.register(wrongPassword);
+        String channel = "/event/" + uniqueName("JmxError") + "__e";
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("sfstream:" + channel + "?password=" + wrongPassword + "&workerId=jmx-refused"
+                     + "&timeToWaitBeforeConnectionRetry=100ms&maxReconnectDelay=500ms")
+                    .routeId("refused").to("mock:refused");
+            }
+        });
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = server.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null).stream()
+            .filter(n -> n.getKeyProperty("name").contains("SfStreamConsumer")).findFirst().orElseThrow();
+        await().atMost(20, TimeUnit.SECONDS).until(() -> server.getAttribute(name, "LastError") != null);
+        String lastError = (String) server.getAttribute(name, "LastError");
+        SecretLeakAppender.check("JMX LastError", lastError);
+        assertThat(lastError).isNotBlank().doesNotContain(wrongPassword)
+            .doesNotContain(io.sfstream.emulator.SalesforceEmulator.CLIENT_SECRET);
+    }
 }
