@@ -87,6 +87,8 @@ class CrashDurabilityIT {
         }
         if (emulator != null) {
             emulator.close();
+            // the children's logs: no credential or token of this emulator in them
+            ChildJvm.assertNoSecretsInLogs(emulator);
         }
     }
 

@@ -68,6 +68,8 @@ class RandomFaultSoakIT {
         }
         if (emulator != null) {
             emulator.close();
+            // the children's logs: no credential or token of this emulator in them
+            ChildJvm.assertNoSecretsInLogs(emulator);
         }
     }
 
