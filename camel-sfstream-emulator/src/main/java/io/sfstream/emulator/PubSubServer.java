@@ -83,11 +83,15 @@ final class PubSubServer {
 
     /** Stops both servers; every open call ends (clients see UNAVAILABLE). */
     synchronized void stop() {
+        // end the streams as a server going away does (UNAVAILABLE), rather than cancelling them under the clients
+        service.endAll(Status.UNAVAILABLE.withDescription("The Pub/Sub API server is shutting down"));
         for (Server s : new Server[] {plain, tls}) {
             if (s != null) {
-                s.shutdownNow();
+                s.shutdown();
                 try {
-                    s.awaitTermination(5, TimeUnit.SECONDS);
+                    if (!s.awaitTermination(1, TimeUnit.SECONDS)) {
+                        s.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

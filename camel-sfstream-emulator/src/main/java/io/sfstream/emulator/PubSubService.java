@@ -531,8 +531,12 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
 
     /** Every open stream ends with UNAVAILABLE, as when Salesforce resets HTTP/2 streams. */
     void resetStreams() {
+        endAll(Status.UNAVAILABLE.withDescription("RST_STREAM closed stream"));
+    }
+
+    void endAll(Status status) {
         for (FetchStream s : streams.values()) {
-            s.end(Status.UNAVAILABLE.withDescription("RST_STREAM closed stream"), null);
+            s.end(status, null);
         }
     }
 
