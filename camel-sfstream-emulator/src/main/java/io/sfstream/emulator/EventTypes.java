@@ -282,19 +282,6 @@ final class EventTypes {
 
     // ------------------------------------------------------------------ Avro payloads
 
-    /**
-     * The schema to write a stored event with: the one it was published under, or when that id is unknown (events
-     * reloaded from a data directory by another JVM) the type's current one.
-     */
-    Schema writerSchema(String channel, String schemaId) {
-        Schema s = schema(schemaId);
-        if (s != null) {
-            return s;
-        }
-        String current = currentSchemaId(channel);
-        return schema(current);
-    }
-
     /** The Avro binary payload of a stored event's {@code data} JSON (its {@code payload} object). */
     static byte[] encode(Schema schema, JsonNode data) {
         JsonNode payload = data.path("payload");

@@ -224,7 +224,8 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         }
 
         synchronized boolean claim(FetchStream stream) {
-            if (holder != null && holder.isOpen()) {
+            // a holder is released when its stream closes; asking the stream here would take its monitor under ours
+            if (holder != null) {
                 return false;
             }
             holder = stream;
@@ -490,10 +491,13 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
             throw new IllegalStateException("Stored event is not JSON", e);
         }
         String schemaId = data.path("schema").asText(null);
-        Schema schema = eventTypes.writerSchema(channel, schemaId);
         if (eventTypes.schema(schemaId) == null) {
-            schemaId = eventTypes.currentSchemaId(channel);
+            // reloaded from a data directory by another JVM: the event type learns the event's fields again
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fields = mapper.convertValue(data.path("payload"), Map.class);
+            schemaId = eventTypes.schemaIdFor(channel, fields == null ? Map.of() : fields);
         }
+        Schema schema = eventTypes.schema(schemaId);
         String uuid = data.path("event").path("EventUuid").asText(null);
         if (uuid == null) {
             uuid = UUID.nameUUIDFromBytes((channel + '/' + entry.replayId()).getBytes(StandardCharsets.UTF_8))
