@@ -22,6 +22,7 @@ public final class Faults {
     private final AtomicInteger failSubscribes = new AtomicInteger();
     private final AtomicReference<String> subscribeFailureReason = new AtomicReference<>("503::Server is too busy");
     private final AtomicInteger failLogins = new AtomicInteger();
+    private final AtomicInteger cutEventResponses = new AtomicInteger();
     private volatile int loginStatus = 500;
     private final AtomicInteger failPubSubCalls = new AtomicInteger();
     private final AtomicReference<PubSubFailure> pubSubFailure = new AtomicReference<>(
@@ -103,6 +104,17 @@ public final class Faults {
         pubSubStalls.set(k);
     }
 
+    /**
+     * The next {@code k} Bayeux responses that carry events are cut off: the session has already taken the events off
+     * its queue (as CometD does when it writes them into a response), then the connection is closed before the response
+     * is sent. The client sees a reset or an early end of the response; the events are gone on the server's side while
+     * the Bayeux session lives on, exactly as when a real CometD server loses the connection of a response in flight.
+     * Only the replay extension brings them back.
+     */
+    public void cutNextEventResponses(int k) {
+        cutEventResponses.set(k);
+    }
+
     /** Clears every pending fault. */
     public void reset() {
         failPubSubCalls.set(0);
@@ -113,6 +125,7 @@ public final class Faults {
         stallRequests.set(0);
         failSubscribes.set(0);
         failLogins.set(0);
+        cutEventResponses.set(0);
     }
 
     // ---- consumed by the emulator ----
@@ -134,6 +147,14 @@ public final class Faults {
     /** @return the failure reason for this subscribe, or null */
     String takeSubscribeFailure() {
         return take(failSubscribes) ? subscribeFailureReason.get() : null;
+    }
+
+    boolean armedToCutEventResponse() {
+        return cutEventResponses.get() > 0;
+    }
+
+    boolean takeEventResponseCut() {
+        return take(cutEventResponses);
     }
 
     int takeLoginFailure() {

@@ -132,7 +132,41 @@ final class FrontHandler extends Handler.Wrapper {
             wrapped[wrapped.length - 1] = ']';
             body = wrapped;
         }
-        return super.handle(new BufferedRequest(request, body), response, callback);
+        // every Bayeux response can be cut: a connect held since before the fault was armed too
+        return super.handle(new BufferedRequest(request, body), new CuttingResponse(request, response, faults), callback);
+    }
+
+    /**
+     * Closes the connection instead of writing a response that carries events, when {@link Faults#cutNextEventResponses}
+     * asks for it. By then CometD has taken the events off the session's queue, so they are lost on the server's side.
+     */
+    private static final class CuttingResponse extends Response.Wrapper {
+        private final Faults faults;
+        private boolean cut;
+
+        CuttingResponse(Request request, Response response, Faults faults) {
+            super(request, response);
+            this.faults = faults;
+        }
+
+        @Override
+        public void write(boolean last, java.nio.ByteBuffer content, Callback callback) {
+            if (!cut && content != null && faults.armedToCutEventResponse() && carriesEvents(content)
+                && faults.takeEventResponseCut()) {
+                cut = true;
+            }
+            if (cut) {
+                LOG.info("Cutting off a response that carries events (fault injection)");
+                getRequest().getConnectionMetaData().getConnection().getEndPoint().close();
+                callback.failed(new java.io.IOException("Response cut off by the emulator (fault injection)"));
+                return;
+            }
+            super.write(last, content, callback);
+        }
+
+        private static boolean carriesEvents(java.nio.ByteBuffer content) {
+            return StandardCharsets.UTF_8.decode(content.slice()).toString().contains("\"replayId\"");
+        }
     }
 
     /** The request with its body already read into memory. */
@@ -346,8 +380,14 @@ final class FrontHandler extends Handler.Wrapper {
                 return ok(response, callback);
             }
             case "restart" -> {
-                emulator.restart();
-                return ok(response, callback);
+                // after this answer is written: the restart closes the connection it travels on
+                return send(response, Callback.from(callback, () -> restartSoon()), 200, "application/json",
+                    "{\"ok\":true}");
+            }
+            case "outage" -> {
+                int millis = intParam(q, "millis", 5000);
+                return send(response, Callback.from(callback, () -> outageSoon(Duration.ofMillis(millis))), 200,
+                    "application/json", "{\"ok\":true}");
             }
             case "faults/failNextRequests" -> {
                 emulator.faults().failNextRequests(intParam(q, "count", 1), intParam(q, "status", 500));
@@ -371,6 +411,10 @@ final class FrontHandler extends Handler.Wrapper {
                 emulator.faults().failNextLogins(intParam(q, "count", 1), intParam(q, "status", 500));
                 return ok(response, callback);
             }
+            case "faults/cutNextEventResponses" -> {
+                emulator.faults().cutNextEventResponses(intParam(q, "count", 1));
+                return ok(response, callback);
+            }
             case "faults/reset" -> {
                 emulator.faults().reset();
                 return ok(response, callback);
@@ -379,6 +423,29 @@ final class FrontHandler extends Handler.Wrapper {
                 return json(response, callback, 404, Map.of("error", "unknown admin operation " + op));
             }
         }
+    }
+
+    private void restartSoon() {
+        Thread restart = new Thread(emulator::restart, "sf-emulator-admin-restart");
+        restart.setDaemon(true);
+        restart.start();
+    }
+
+    /** Closes the port for {@code length}, then listens again; sessions are kept. */
+    private void outageSoon(Duration length) {
+        Thread outage = new Thread(() -> {
+            emulator.beginOutage();
+            try {
+                // the outage's length, asked for by the caller: a duration, not a wait for a condition
+                Thread.sleep(length.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                emulator.endOutage();
+            }
+        }, "sf-emulator-admin-outage");
+        outage.setDaemon(true);
+        outage.start();
     }
 
     private static String require(Fields q, String name) {

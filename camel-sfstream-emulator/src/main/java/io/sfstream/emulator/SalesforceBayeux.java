@@ -46,13 +46,16 @@ final class SalesforceBayeux implements BayeuxServer.Extension, BayeuxServer.Ses
     private final SalesforceEmulator emulator;
     private final ExecutorService pumpExecutor;
     private final int maxEventsPerResponse;
-    final AtomicLong handshakes = new AtomicLong();
-    final AtomicLong eventsDelivered = new AtomicLong();
+    private final AtomicLong handshakes;
+    private final AtomicLong eventsDelivered;
     private final Map<String, SessionState> states = new ConcurrentHashMap<>();
     private volatile BayeuxServerImpl bayeux;
 
-    SalesforceBayeux(SalesforceEmulator emulator, ExecutorService pumpExecutor, int maxEventsPerResponse) {
+    SalesforceBayeux(SalesforceEmulator emulator, ExecutorService pumpExecutor, int maxEventsPerResponse,
+                     AtomicLong handshakes, AtomicLong eventsDelivered) {
         this.emulator = emulator;
+        this.handshakes = handshakes;
+        this.eventsDelivered = eventsDelivered;
         this.pumpExecutor = pumpExecutor;
         this.maxEventsPerResponse = maxEventsPerResponse;
     }

@@ -72,9 +72,13 @@ public final class SalesforceEmulator implements AutoCloseable {
     private PubSubService pubSubService;
     private PubSubServer pubSub;
     private java.util.concurrent.ScheduledExecutorService pubSubExecutor;
+    /** Kept across restarts of the HTTP server, which lose every Bayeux session but not the counts. */
+    private final AtomicLong handshakes = new AtomicLong();
+    private final AtomicLong eventsDelivered = new AtomicLong();
     private ExecutorService pumpExecutor;
     private SalesforceBayeux salesforce;
     private Server server;
+    private ServerConnector connector;
     private volatile int port;
 
     private SalesforceEmulator(Builder config) {
@@ -106,7 +110,7 @@ public final class SalesforceEmulator implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             });
-            salesforce = new SalesforceBayeux(this, pumpExecutor, config.maxEventsPerResponse);
+            salesforce = new SalesforceBayeux(this, pumpExecutor, config.maxEventsPerResponse, handshakes, eventsDelivered);
             BayeuxServerImpl bayeux = newBayeuxServer();
             salesforce.attach(bayeux);
 
@@ -129,7 +133,10 @@ public final class SalesforceEmulator implements AutoCloseable {
             s.setHandler(new FrontHandler(this, mapper, context));
             s.start();
             server = s;
+            this.connector = connector;
             port = connector.getLocalPort();
+            // a connector reopened after an outage binds this port again, not a new free one
+            connector.setPort(port);
             LOG.info("Salesforce emulator listening on {}", baseUrl());
             if (config.pubSub) {
                 startPubSubServer();
@@ -192,8 +199,17 @@ public final class SalesforceEmulator implements AutoCloseable {
     @Override
     public synchronized void close() {
         stopPubSubServer();
+        stopServer();
+        if (journal != null) {
+            journal.close();
+        }
+    }
+
+    /** Stops Jetty and CometD: the listening socket and every connection close, every Bayeux session is lost. */
+    private void stopServer() {
         Server s = server;
         server = null;
+        connector = null;
         if (s != null) {
             try {
                 s.stop();
@@ -202,9 +218,6 @@ public final class SalesforceEmulator implements AutoCloseable {
             }
         }
         salesforce = null;
-        if (journal != null) {
-            journal.close();
-        }
         ExecutorService executor = pumpExecutor;
         pumpExecutor = null;
         if (executor != null) {
@@ -354,21 +367,63 @@ public final class SalesforceEmulator implements AutoCloseable {
         if (sf == null) {
             return new Counters(logins.get(), 0, 0, Map.of(), 0);
         }
-        return new Counters(logins.get(), sf.handshakes.get(), sf.liveSessions(),
-            Map.copyOf(sf.subscriptionsPerChannel()), sf.eventsDelivered.get());
+        return new Counters(logins.get(), handshakes.get(), sf.liveSessions(),
+            Map.copyOf(sf.subscriptionsPerChannel()), eventsDelivered.get());
     }
 
     public Faults faults() {
         return faults;
     }
 
-    /** Drops every session (as a server restart would), keeps the event logs, keeps tokens valid. */
-    public void restart() {
-        LOG.info("Restart: dropping every Bayeux session, keeping event logs and tokens");
-        SalesforceBayeux sf = salesforce;
-        if (sf != null) {
-            sf.dropAllSessions();
+    /**
+     * Restarts the server as a redeploy of Salesforce's would: the listening socket and every connection close (a
+     * held {@code /meta/connect} is cut off, new connections are refused), every Bayeux session is lost, and the server
+     * serves again on the same port. Event logs, counters and tokens are kept.
+     */
+    public synchronized void restart() {
+        if (server == null) {
+            throw new IllegalStateException("The emulator is not running");
         }
+        LOG.info("Restart: stopping the server on port {} (every connection and Bayeux session lost)", port);
+        stopServer();
+        start();
+    }
+
+    /**
+     * An outage: the listening socket and every open connection close (held connects are cut off, new connections are
+     * refused) while the Bayeux sessions and their queues live on, as when a load balancer or the network drops out
+     * in front of a CometD server. Events published meanwhile wait in the sessions' queues; a held connect that wakes
+     * up for them writes them into a connection that is gone, so they are lost on the server's side.
+     * {@link #endOutage()} listens again on the same port.
+     */
+    public synchronized void beginOutage() {
+        ServerConnector c = connector;
+        if (c == null) {
+            throw new IllegalStateException("The emulator is not running");
+        }
+        LOG.info("Outage: port {} closed, connections cut, Bayeux sessions kept", port);
+        try {
+            c.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot close the emulator's port", e);
+        }
+    }
+
+    /** Ends an outage begun by {@link #beginOutage()}: the same port accepts connections again. */
+    public synchronized void endOutage() {
+        ServerConnector c = connector;
+        if (c == null) {
+            throw new IllegalStateException("The emulator is not running");
+        }
+        if (c.isStarted()) {
+            return;
+        }
+        try {
+            c.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot listen on port " + port + " again", e);
+        }
+        LOG.info("Outage over: listening on port {} again", port);
     }
 
     /**

@@ -33,17 +33,20 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * IDLE -> LOGGING_IN -> HANDSHAKING -> CONNECTED (connect, connect, ...)
- * any active state -> WAITING_TO_RETRY -> LOGGING_IN | HANDSHAKING | CONNECTED   (after a back-off)
- * CONNECTED -> HANDSHAKING        (403::Unknown client, advice handshake, server /meta/disconnect)
- * CONNECTED -> LOGGING_IN         (401::Authentication invalid: the token expired or was revoked)
+ * any active state -> WAITING_TO_RETRY -> LOGGING_IN | HANDSHAKING | CONNECTED   (after the wait, see Pace)
+ * CONNECTED -> HANDSHAKING        (403::Unknown client, advice handshake: at once)
+ * CONNECTED -> WAITING_TO_RETRY -> HANDSHAKING
+ *                                 (a request failed without a Bayeux reply: back-off; a server /meta/disconnect: at once)
+ * CONNECTED -> WAITING_TO_RETRY -> LOGGING_IN   (401::Authentication invalid: at once)
  * any active state -> FAILED     (failing for maxErroneousPeriod: terminal, listeners get a fatal error)
  * any -> CLOSED                   (close(): /meta/disconnect is sent when connected)
  * </pre>
+ * A Bayeux session whose request failed without a reply is never used again (see {@link #onTransportError}): every
+ * channel resumes through a new handshake after the last event it took, so an event in a lost response is replayed.
+ * <p>
  * An outage begins with the first failure after a successful handshake or connect and ends with the next one. Once it
  * has lasted {@code connectionTimeout}, a {@link TransportTimeoutException} is reported once and the statistics say
  * timed out; once it has lasted {@code maxErroneousPeriod}, the session fails for good.
- * <pre>
- * </pre>
  */
 final class BayeuxSession {
 
@@ -133,7 +136,12 @@ final class BayeuxSession {
     private boolean firstConnect;
     private long adviceIntervalMs;
     private long adviceTimeoutMs = DEFAULT_ADVICE_TIMEOUT_MS;
-    private int failedAttempts;
+    /** Transport failures since the last successful handshake or connect: the exponent of the back-off. */
+    private int transportFailures;
+    /** Answers acted on (new login, new handshake) since the last successful connect: the first one is acted on at once. */
+    private int answersActedOn;
+    /** When the current back-off ends (WAITING_TO_RETRY only). */
+    private Instant retryDue;
     private Instant stateSince;
     /** The first failure since the last successful handshake or connect, or null. */
     private Instant unhealthySince;
@@ -275,30 +283,66 @@ final class BayeuxSession {
         }
     }
 
-    private void retry(State after, SfStreamException cause, Duration minimumDelay) {
+    /** How long a recovery waits, by what told the session to recover. */
+    private enum Pace {
+        /**
+         * The server could not be reached or gave no Bayeux answer: exponential back-off with jitter, reset by a
+         * successful handshake or connect.
+         */
+        TRANSPORT,
+        /**
+         * Salesforce answered and said what to do (401, 403::Unknown client, advice handshake, a server disconnect): the
+         * server is reachable, so the first such answer is acted on at once, whatever back-off an earlier outage built
+         * up; only a repeat before the next successful connect backs off, so a server that keeps refusing is not hammered.
+         */
+        ANSWER,
+        /** An org limit or rejected credentials: retrying soon cannot help, so every attempt waits maxReconnectDelay. */
+        LIMIT
+    }
+
+    private void retry(State after, SfStreamException cause, Pace pace) {
         if (state == State.FAILED || state == State.CLOSED) {
             return;
         }
         if (failing(cause)) {
             return;
         }
+        Duration delay = switch (pace) {
+            case TRANSPORT -> backOff.delay(transportFailures++);
+            case ANSWER -> answersActedOn++ == 0 ? Duration.ZERO : backOff.delay(answersActedOn - 2);
+            case LIMIT -> backOff.max();
+        };
+        Instant due = clock.instant().plus(delay);
         if (state == State.WAITING_TO_RETRY) {
             // another request of the same outage failed (a connect and a subscribe were both under way): one back-off
-            // per outage, whose end does the strongest of the pending actions, and no second report of it
+            // whose end does the strongest of the pending actions, and no second report of it; an answer that allows
+            // an earlier retry than the one scheduled (the server is reachable again) moves the retry forward
             if (recoveryRank(after) < recoveryRank(retryTarget)) {
                 retryTarget = after;
             }
-            LOG.debug("Session {}: {} while waiting to retry; the retry will do {}", name, cause.getMessage(), retryTarget);
+            if (due.isBefore(retryDue)) {
+                LOG.debug("Session {}: {}; retrying {} in {} ms instead", name, cause.getMessage(), retryTarget,
+                        delay.toMillis());
+                scheduleRetry(delay, due);
+            } else {
+                LOG.debug("Session {}: {} while waiting to retry; the retry will do {}", name, cause.getMessage(),
+                        retryTarget);
+            }
             return;
         }
-        Duration delay = backOff.delay(failedAttempts++);
-        if (delay.compareTo(minimumDelay) < 0) {
-            delay = minimumDelay;
+        if (pace == Pace.ANSWER && delay.isZero()) {
+            LOG.info("Session {}: {}; {} now", name, cause.getMessage(), describe(after));
+        } else {
+            LOG.warn("Session {}: {}; {} in {} ms", name, cause.getMessage(), describe(after), delay.toMillis());
         }
-        LOG.warn("Session {}: {}; retrying in {} ms", name, cause.getMessage(), delay.toMillis());
         reportToAll(cause);
         retryTarget = after;
-        transition(State.WAITING_TO_RETRY, "back-off before " + after);
+        transition(State.WAITING_TO_RETRY, "before " + after);
+        scheduleRetry(delay, due);
+    }
+
+    private void scheduleRetry(Duration delay, Instant due) {
+        retryDue = due;
         // a timer of an earlier wait must not end this one
         long wait = ++retrySequence;
         scheduler.schedule(() -> onSessionThread(() -> {
@@ -306,6 +350,14 @@ final class BayeuxSession {
                 transition(retryTarget, "back-off over");
             }
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static String describe(State action) {
+        return switch (action) {
+            case LOGGING_IN -> "logging in again";
+            case HANDSHAKING -> "handshaking again (every channel resumes after its last event)";
+            default -> "reconnecting";
+        };
     }
 
     /** A new login also handshakes and reconnects, a handshake also reconnects: lower ranks do more. */
@@ -327,7 +379,7 @@ final class BayeuxSession {
             transition(State.HANDSHAKING, "logged in");
         } catch (SalesforceLoginException e) {
             // rejected credentials will be rejected again: wait as long as the policy allows, not the first delay
-            retry(State.LOGGING_IN, e, e.isCredentialsRejected() ? backOff.max() : Duration.ZERO);
+            retry(State.LOGGING_IN, e, e.isCredentialsRejected() ? Pace.LIMIT : Pace.TRANSPORT);
         }
     }
 
@@ -350,25 +402,25 @@ final class BayeuxSession {
         handshake.putArray("supportedConnectionTypes").add("long-polling");
         handshake.putObject("ext").put("replay", true);
         send(handshake, REQUEST_TIMEOUT, this::onHandshakeReply,
-                error -> onTransportError(State.HANDSHAKING, error));
+                error -> onTransportError(error));
     }
 
     private void onHandshakeReply(List<JsonNode> replies, int gen) {
         JsonNode reply = replyTo(replies, "/meta/handshake");
         if (reply == null) {
             retry(State.HANDSHAKING, new BayeuxTransportException("Handshake answer without a /meta/handshake reply", 200, null),
-                    Duration.ZERO);
+                    Pace.TRANSPORT);
             return;
         }
         if (!reply.path("successful").asBoolean(false) || !reply.hasNonNull("clientId")) {
             String error = errorOf(reply);
             SfStreamException cause = new SfStreamException("Salesforce denied the handshake: " + error);
             if (error.contains("401::")) {
-                retry(State.LOGGING_IN, cause, Duration.ZERO);
+                retry(State.LOGGING_IN, cause, Pace.ANSWER);
             } else if (isLimit(error)) {
-                retry(State.HANDSHAKING, limitReached(error), backOff.max());
+                retry(State.HANDSHAKING, limitReached(error), Pace.LIMIT);
             } else {
-                retry(State.HANDSHAKING, cause, Duration.ZERO);
+                retry(State.HANDSHAKING, cause, Pace.ANSWER);
             }
             return;
         }
@@ -377,7 +429,7 @@ final class BayeuxSession {
         }
         clientId = reply.get("clientId").asText();
         firstConnect = true;
-        failedAttempts = 0;
+        transportFailures = 0;
         healthy();
         statistics.handshaked();
         LOG.info("Session {}: Bayeux handshake done with {}", name, cometdUrl);
@@ -405,7 +457,7 @@ final class BayeuxSession {
         Duration timeout = Duration.ofMillis(adviceTimeoutMs).plus(CONNECT_TIMEOUT_MARGIN);
         send(connect, timeout, this::onConnectReply, error -> {
             connectOutstanding = false;
-            onTransportError(State.CONNECTED, error);
+            onTransportError(error);
         });
     }
 
@@ -416,7 +468,7 @@ final class BayeuxSession {
         JsonNode serverDisconnect = replyTo(replies, "/meta/disconnect");
         if (serverDisconnect != null) {
             retry(State.HANDSHAKING, new SfStreamException("Salesforce closed the Bayeux session (server /meta/disconnect)"),
-                    Duration.ZERO);
+                    Pace.ANSWER);
             return;
         }
         if (reply == null) {
@@ -426,7 +478,8 @@ final class BayeuxSession {
         }
         if (reply.path("successful").asBoolean(false)) {
             firstConnect = false;
-            failedAttempts = 0;
+            transportFailures = 0;
+            answersActedOn = 0;
             healthy();
             connectWhenRoom(adviceIntervalMs);
             return;
@@ -434,18 +487,16 @@ final class BayeuxSession {
         String error = errorOf(reply);
         String reconnect = reply.path("advice").path("reconnect").asText("");
         if (error.startsWith("401::") || error.contains("does not match the session")) {
-            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Duration.ZERO);
+            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
         } else if (error.startsWith("403::Unknown client") || "handshake".equals(reconnect)) {
-            statistics.rehandshake();
-            LOG.info("Session {}: server asks for a new handshake ({}); channels resume after their last event", name, error);
-            transition(State.HANDSHAKING, error);
+            handshakeAgain(error);
         } else if (isLimit(error)) {
-            retry(State.HANDSHAKING, limitReached(error), backOff.max());
+            retry(State.HANDSHAKING, limitReached(error), Pace.LIMIT);
         } else if ("none".equals(reconnect)) {
             retry(State.LOGGING_IN, new SfStreamException("Salesforce ended the session (advice none): " + error),
-                    backOff.max());
+                    Pace.LIMIT);
         } else {
-            retry(State.CONNECTED, new SfStreamException("Bayeux connect failed: " + error), Duration.ZERO);
+            retry(State.CONNECTED, new SfStreamException("Bayeux connect failed: " + error), Pace.ANSWER);
         }
     }
 
@@ -509,7 +560,7 @@ final class BayeuxSession {
                     if (subscription.status == Status.SUBSCRIBING) {
                         subscription.status = Status.PENDING;
                     }
-                    onTransportError(State.CONNECTED, error);
+                    onTransportError(error);
                 });
     }
 
@@ -529,11 +580,10 @@ final class BayeuxSession {
         String error = reply == null ? "no /meta/subscribe reply" : errorOf(reply);
         if (error.contains("403::Unknown client")) {
             subscription.status = Status.PENDING;
-            statistics.rehandshake();
-            transition(State.HANDSHAKING, error);
+            handshakeAgain(error);
         } else if (error.contains("401::")) {
             subscription.status = Status.PENDING;
-            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Duration.ZERO);
+            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
         } else if (isLimit(error)) {
             subscription.status = Status.PENDING;
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
@@ -583,7 +633,7 @@ final class BayeuxSession {
 
     /** A temporary refusal of one channel: retry that channel alone after a back-off, never the whole session. */
     private void retryChannel(Subscription subscription, SubscriptionException cause, Duration minimumDelay) {
-        Duration delay = backOff.delay(failedAttempts++);
+        Duration delay = backOff.delay(transportFailures++);
         if (delay.compareTo(minimumDelay) < 0) {
             delay = minimumDelay;
         }
@@ -598,13 +648,35 @@ final class BayeuxSession {
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private void onTransportError(State retryState, Throwable error) {
+    /**
+     * A request failed without a Bayeux reply (refused, reset, timed out, an HTTP error, a body that is not Bayeux). The
+     * client cannot know what the lost response carried: a CometD server does not send again the events it wrote into
+     * a response that failed, while the Bayeux session itself lives on. So the session is never trusted again: a new
+     * handshake subscribes every channel with the replay extension after the last event it took.
+     */
+    private void onTransportError(Throwable error) {
         SfStreamException cause = error instanceof SfStreamException sfe
                 ? sfe : new BayeuxTransportException("Bayeux request failed: " + SalesforceLogin.describe(error), 0, error);
         if (cause instanceof BayeuxTransportException bte && (bte.getHttpStatus() == 401 || bte.getHttpStatus() == 403)) {
-            retry(State.LOGGING_IN, cause, Duration.ZERO);
+            retry(State.LOGGING_IN, cause, Pace.ANSWER);
         } else {
-            retry(retryState, cause, Duration.ZERO);
+            retry(State.HANDSHAKING, cause, Pace.TRANSPORT);
+        }
+    }
+
+    /**
+     * The server asks for a new handshake (403::Unknown client, advice handshake): routine, so done at once and not
+     * reported, unless it repeats before a connect succeeded.
+     */
+    private void handshakeAgain(String error) {
+        statistics.rehandshake();
+        if (answersActedOn == 0 && state == State.CONNECTED) {
+            answersActedOn++;
+            LOG.info("Session {}: server asks for a new handshake ({}); channels resume after their last event", name, error);
+            transition(State.HANDSHAKING, error);
+        } else {
+            retry(State.HANDSHAKING, new SfStreamException("Salesforce asks for a new handshake again: " + error),
+                    Pace.ANSWER);
         }
     }
 

@@ -74,6 +74,7 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
     private final Path directory;
     private final Path lockFile;
     private final ReentrantLock jvmLock;
+    private final ProcessTenures tenures;
     /** Markers written since the last flush that included them. */
     private final Map<String, ReplayMarker> unflushed = new ConcurrentHashMap<>();
     private volatile boolean started;
@@ -87,6 +88,7 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
         this.directory = absolute.getParent();
         this.lockFile = directory.resolve(absolute.getFileName() + ".lock");
         this.jvmLock = JVM_LOCKS.computeIfAbsent(absolute, p -> new ReentrantLock());
+        this.tenures = new ProcessTenures(directory.resolve(absolute.getFileName() + ".holders"));
     }
 
     /** The normalized absolute path of the file. */
@@ -113,6 +115,20 @@ public final class FileReplayMarkerStore extends ServiceSupport implements Repla
     @Override
     protected void doStop() throws Exception {
         flush();
+    }
+
+    /** Locks the tenure's byte in {@code <file>.holders} for the life of the lease (see {@link ProcessTenures}). */
+    @Override
+    public Tenure openTenure(String key, long epoch) {
+        checkStarted();
+        return tenures.open(key, epoch);
+    }
+
+    /** GONE when the process of the lease's tenure no longer holds its lock: it died, the lease may be taken now. */
+    @Override
+    public Liveness holderLiveness(String key, SubscriptionLease lease) {
+        checkStarted();
+        return tenures.isGone(key, lease.epoch()) ? Liveness.GONE : Liveness.ALIVE;
     }
 
     @Override

@@ -64,6 +64,15 @@ final class LeaseKeeper {
     private SubscriptionLease held;
     /** The holder seen last (for monitoring and messages), maybe this worker. */
     private SubscriptionLease lastSeen;
+    /** What the store could prove about {@link #lastSeen}'s process when it was read. */
+    private ReplayMarkerStore.Liveness lastSeenLiveness = ReplayMarkerStore.Liveness.UNKNOWN;
+    /**
+     * OPEN_IF_FREE on a store that cannot prove a holder dead: the holder found at start, whose lease decides. Renewed:
+     * the holder lives and this worker refuses to start; expired unrenewed: this worker takes over. Null otherwise.
+     */
+    private SubscriptionLease unproven;
+    /** Ties this worker's tenure to its process on stores that can prove a holder dead; closed when the lease ends. */
+    private ReplayMarkerStore.Tenure tenure;
     private ScheduledFuture<?> task;
     /**
      * Until when the held lease runs, or null when not holding: lets {@link #mayProcess()}, called for every event,
@@ -109,7 +118,14 @@ final class LeaseKeeper {
                 hold(lease);
                 return true;
             }
-            if (strategy != WorkerStrategy.WAIT_FOR_FREE) {
+            if (strategy == WorkerStrategy.OPEN_IF_FREE && lastSeenLiveness == ReplayMarkerStore.Liveness.UNKNOWN) {
+                // a holder this store cannot prove alive may be this instance's own dead predecessor: never fail the
+                // application's start for it; its lease decides, within one lease duration
+                unproven = lastSeen;
+                LOG.info("Worker {} waits for subscription {}: it is held by {}, which {} cannot prove alive or dead;"
+                         + " this worker takes over if that lease expires unrenewed, and refuses to start if it is"
+                         + " renewed", workerId, key, describe(lastSeen), store);
+            } else if (strategy != WorkerStrategy.WAIT_FOR_FREE) {
                 throw inUse("cannot start");
             }
             transition(State.STANDBY, "held by " + describe(lastSeen));
@@ -188,6 +204,16 @@ final class LeaseKeeper {
         }
     }
 
+    /**
+     * The lease this OPEN_IF_FREE worker waits out because the store cannot prove its holder alive or dead, or null when
+     * it does not wait (readiness is DOWN while it does).
+     */
+    SubscriptionLease waitingOut() {
+        synchronized (monitor) {
+            return state == State.STANDBY ? unproven : null;
+        }
+    }
+
     /** The holder this worker saw last (itself while holding), or null. */
     SubscriptionLease holder() {
         synchronized (monitor) {
@@ -204,9 +230,11 @@ final class LeaseKeeper {
             SubscriptionLease lease = current.map(SubscriptionRecord::lease).orElse(null);
             Instant now = clock.instant();
             lastSeen = lease;
-            // a live lease of this very worker id is a previous run of this worker (restarted after a crash): take it
-            // back at once rather than wait for it to expire
-            boolean free = lease == null || !lease.isLive(now) || lease.workerId().equals(workerId);
+            boolean live = lease != null && lease.isLive(now) && !lease.workerId().equals(workerId);
+            lastSeenLiveness = live ? store.holderLiveness(key, lease) : ReplayMarkerStore.Liveness.UNKNOWN;
+            // a live lease of this very worker id is a previous run of this worker (restarted after a crash), and a
+            // holder the store proves dead (killed) is gone for good: take either at once rather than wait for expiry
+            boolean free = !live || lastSeenLiveness == ReplayMarkerStore.Liveness.GONE;
             if (!free) {
                 if (strategy != WorkerStrategy.TAKE_OVER) {
                     return null;
@@ -219,12 +247,21 @@ final class LeaseKeeper {
                     now.plus(leaseDuration));
             SubscriptionRecord replacement = current.map(r -> r.withLease(mine))
                     .orElseGet(() -> new SubscriptionRecord(null, mine));
+            // the tenure is tied to this process before its lease exists, so a written lease never looks dead
+            ReplayMarkerStore.Tenure opened = store.openTenure(key, mine.epoch());
+            if (opened == null) {
+                // another worker is taking the same epoch right now: read again
+                continue;
+            }
             if (store.compareAndSet(key, current.orElse(null), replacement)) {
-                if (lease != null && lease.isLive(now) && !lease.workerId().equals(workerId)) {
-                    LOG.info("Worker {} took {} over from {}", workerId, key, describe(lease));
+                tenure = opened;
+                if (live) {
+                    LOG.info("Worker {} took {} over from {}{}", workerId, key, describe(lease),
+                            lastSeenLiveness == ReplayMarkerStore.Liveness.GONE ? ", whose process is gone" : "");
                 }
                 return mine;
             }
+            opened.close();
         }
         throw new SubscriptionInUseException(key, null, "Worker " + workerId + " could not take the lease of " + key
                                                         + ": other workers kept changing it");
@@ -283,6 +320,17 @@ final class LeaseKeeper {
 
     private void transition(State next, String why) {
         liveUntil = next == State.HOLDING ? held.expiresAt() : null;
+        if (state == State.HOLDING && next != State.HOLDING && tenure != null) {
+            try {
+                tenure.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Worker {} could not close its tenure of {}: {}", workerId, key, e.getMessage());
+            }
+            tenure = null;
+        }
+        if (next != State.STANDBY) {
+            unproven = null;
+        }
         LOG.debug("Lease of {} for worker {}: {} -> {} ({})", key, workerId, state, next, why);
         if (next == State.HOLDING || next == State.LOST || next == State.STANDBY) {
             LOG.info("Worker {} {} subscription {} ({})", workerId,
@@ -335,6 +383,7 @@ final class LeaseKeeper {
 
     private void pollWhileStandingBy() {
         SubscriptionLease acquired;
+        SubscriptionInUseException refused = null;
         synchronized (monitor) {
             if (state != State.STANDBY) {
                 return;
@@ -346,15 +395,41 @@ final class LeaseKeeper {
                 return;
             }
             if (acquired == null) {
-                return;
+                refused = refuseIfHolderLives();
+                if (refused == null) {
+                    return;
+                }
+            } else {
+                hold(acquired);
             }
-            hold(acquired);
+        }
+        if (refused != null) {
+            notifyLost(refused);
+            return;
         }
         try {
             listener.acquired(acquired);
         } catch (RuntimeException e) {
             LOG.warn("Worker {} could not start consuming {} after taking the lease: {}", workerId, key, e.getMessage(), e);
         }
+    }
+
+    /**
+     * OPEN_IF_FREE waiting out an unproven holder: once that holder renews its lease (or another live worker holds it),
+     * the subscription is in use and this worker refuses to start, as it would have at once with a live holder.
+     */
+    private SubscriptionInUseException refuseIfHolderLives() {
+        if (unproven == null || lastSeen == null) {
+            return null;
+        }
+        boolean renewed = !unproven.sameTenure(lastSeen) || lastSeen.expiresAt().isAfter(unproven.expiresAt());
+        if (!renewed && lastSeenLiveness != ReplayMarkerStore.Liveness.ALIVE) {
+            return null;
+        }
+        SubscriptionInUseException cause = inUse("cannot start (the holder renewed its lease)");
+        cancelTask();
+        transition(State.LOST, "the holder lives");
+        return cause;
     }
 
     private void notifyLost(SubscriptionInUseException cause) {

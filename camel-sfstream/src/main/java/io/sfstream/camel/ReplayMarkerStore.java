@@ -61,4 +61,44 @@ public interface ReplayMarkerStore extends Service {
     default boolean compareAndSet(String key, SubscriptionRecord expected, SubscriptionRecord replacement) {
         throw new UnsupportedOperationException(this + " has no atomic compare-and-set");
     }
+
+    /**
+     * Ties a tenure (a worker's lease of {@code epoch} on the key) to the life of this process, for stores that can prove
+     * a holder dead (see {@link #holderLiveness}). A worker calls it before it writes a lease of that epoch and closes the
+     * returned tenure when the lease ends; while it is open, {@link #holderLiveness} answers ALIVE for that tenure in
+     * every process, and once this process dies it answers GONE. The default ties nothing.
+     *
+     * @return the open tenure, or null when another worker is taking the same epoch at this moment (read again)
+     */
+    default Tenure openTenure(String key, long epoch) {
+        return Tenure.NONE;
+    }
+
+    /**
+     * Whether the process that holds {@code lease} lives, as far as the store can prove it. A store that ties tenures to
+     * processes (the file store: the holder's OS-level lock disappears with its process) answers ALIVE or GONE, and a
+     * GONE holder's lease is taken at once instead of after it expires; the default, for stores that cannot tell (a map
+     * of a data grid), is UNKNOWN, and such a lease is waited out.
+     */
+    default Liveness holderLiveness(String key, SubscriptionLease lease) {
+        return Liveness.UNKNOWN;
+    }
+
+    /** What a store can prove about a lease holder's process. */
+    enum Liveness {
+        ALIVE,
+        GONE,
+        UNKNOWN
+    }
+
+    /** A tenure opened by {@link #openTenure}: closing it ends the proof of life. */
+    interface Tenure extends AutoCloseable {
+
+        /** For stores that tie nothing to a process. */
+        Tenure NONE = () -> {
+        };
+
+        @Override
+        void close();
+    }
 }

@@ -79,10 +79,10 @@ public class SfStreamConfiguration implements Cloneable {
               description = "When Salesforce rejects the stored replayId as no longer retained: NONE (fail the subscription), ALL_EVENTS (resubscribe with -2, lossless within retention) or NEW_EVENTS (resubscribe with -1, skipping the gap). The stale marker is replaced once events flow.")
     private ReplayFallback replayFallback = ReplayFallback.NONE;
     @UriParam(label = "worker", defaultValue = "OPEN_IF_FREE",
-              description = "How this worker shares the subscription (subscriptionName) with other workers using the same replay store, through a lease in the store: OPEN_IF_FREE (start only if no live worker holds it, else fail with SubscriptionInUseException), WAIT_FOR_FREE (stand by until the holder leaves or its lease expires, then continue from its marker) or TAKE_OVER (displace the holder unless it uses TAKE_OVER too). CONCURRENT is rejected: a broadcast stream with one replay position cannot be split between workers. Needs an atomic store (file, in-memory, ConcurrentMap or a custom atomic store); on a StateRepository or plain Map only OPEN_IF_FREE is allowed, without coordination.")
+              description = "How this worker shares the subscription (subscriptionName) with other workers using the same replay store, through a lease in the store: OPEN_IF_FREE (start only if no live worker holds it, else fail with SubscriptionInUseException; a holder the store proves dead, as the file store does for a killed process, is replaced at once, and on a store that cannot prove it alive the worker waits, readiness DOWN, until the holder renews (then it fails) or its lease expires (then it takes over)), WAIT_FOR_FREE (stand by until the holder leaves or its lease expires, then continue from its marker) or TAKE_OVER (displace the holder unless it uses TAKE_OVER too). CONCURRENT is rejected: a broadcast stream with one replay position cannot be split between workers. Needs an atomic store (file, in-memory, ConcurrentMap or a custom atomic store); on a StateRepository or plain Map only OPEN_IF_FREE is allowed, without coordination.")
     private WorkerStrategy strategy = WorkerStrategy.OPEN_IF_FREE;
     @UriParam(label = "worker",
-              description = "The id of this worker in leases, messages, JMX and health details: 1 to 100 letters, digits or . _ : @ -. Defaults to <host>-<pid>-<random>, new for every endpoint. Set a stable id per instance (e.g. the host name) so that an instance restarted after a crash takes its own lease back at once instead of waiting for it to expire.")
+              description = "The id of this worker in leases, messages, JMX and health details: 1 to 100 letters, digits or . _ : @ -. Defaults to <host>-<pid>-<random>, new for every endpoint. Not needed for restarts on the file store, which proves a killed predecessor gone; on a data grid's map a stable id per instance (e.g. the host name) lets a restarted instance take its own lease back at once instead of waiting it out.")
     private String workerId;
     @UriParam(label = "worker", defaultValue = "30s", javaType = "java.time.Duration",
               description = "How long a worker's lease on the subscription runs without renewal; it is renewed every third of it. A worker that dies is replaced by a WAIT_FOR_FREE worker after at most this long; a worker that cannot renew in time stops consuming. Workers on different machines need clocks in sync well within it.")
@@ -97,11 +97,11 @@ public class SfStreamConfiguration implements Cloneable {
               description = "With maxBatchSize > 1, how long to wait for more events before handing a partial batch to the route.")
     private Duration batchTimeout = Duration.ofMillis(500);
     @UriParam(label = "advanced", defaultValue = "1s", javaType = "java.time.Duration",
-              description = "The first delay before reconnecting after a transport error, doubled on every further failure (with jitter) up to maxReconnectDelay.")
+              description = "The first delay before reconnecting after a transport error (the server unreachable, an HTTP error, a response cut off), doubled on every further failure (with jitter) up to maxReconnectDelay. A connect lost without a Bayeux reply is always followed by a new handshake that resubscribes every channel after its last event, since the lost response may have carried events.")
     private Duration timeToWaitBeforeConnectionRetry = Duration.ofSeconds(1);
-    @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
-              description = "The longest delay between two reconnection attempts.")
-    private Duration maxReconnectDelay = Duration.ofSeconds(30);
+    @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
+              description = "The longest delay between two reconnection attempts after transport errors, so once a fault is over the first event flows within this long; also the pace of retries that cannot succeed soon (rejected credentials, org limits). Answers from Salesforce that say what to do (an expired token, an expired session) are acted on at once, whatever back-off an earlier outage built up.")
+    private Duration maxReconnectDelay = Duration.ofSeconds(10);
     @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
               description = "Once the session has been unable to reconnect this long, a TransportTimeoutException is reported through the exception handler (once per outage) and the session counts as timed out for readiness checks, while reconnecting goes on. 0 never times out.")
     private Duration connectionTimeout = Duration.ofSeconds(10);

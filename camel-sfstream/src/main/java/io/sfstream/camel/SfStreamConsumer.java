@@ -234,6 +234,15 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
         return current == null ? null : current.holder();
     }
 
+    /**
+     * The lease this OPEN_IF_FREE worker waits out at start because its store cannot prove the holder alive or dead, or
+     * null when it does not wait.
+     */
+    SubscriptionLease leaseWaitingOut() {
+        LeaseKeeper current = lease;
+        return current == null ? null : current.waitingOut();
+    }
+
     /** Why this worker stopped consuming after losing the subscription, or null; cleared by a restart. */
     public SubscriptionInUseException getLeaseLost() {
         return leaseLost.get();

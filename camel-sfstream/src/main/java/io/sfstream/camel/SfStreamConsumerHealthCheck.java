@@ -9,8 +9,8 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  * Readiness of one sfstream consumer, picked up by Camel's consumer health checks ({@code camel.health.consumersEnabled})
  * when the component's {@code healthCheckConsumerEnabled} is true (default). DOWN while the session has been unable to
  * reconnect for {@code connectionTimeout}, after the session stopped for good ({@code maxErroneousPeriod}) and after a
- * failed exchange stopped delivery ({@code ignoreSubscriberErrors=false}) and after this worker lost the subscription to
- * another worker; UP otherwise, including a WAIT_FOR_FREE worker standing by (ready, not active: its
+ * failed exchange stopped delivery ({@code ignoreSubscriberErrors=false}), after this worker lost the subscription to
+ * another worker, and while an OPEN_IF_FREE worker waits out a holder its store cannot prove alive or dead; UP otherwise, including a WAIT_FOR_FREE worker standing by (ready, not active: its
  * {@code sfstream.lease.state} detail says STANDBY). The details name the channel, the session state and since when,
  * the newest error (never a credential), this worker's id and strategy, and the lease holder as last seen.
  * <p>
@@ -85,6 +85,17 @@ final class SfStreamConsumerHealthCheck implements HealthCheck {
         SubscriptionInUseException lost = consumer.getLeaseLost();
         if (lost != null) {
             return builder.down().message(lost.getMessage()).error(lost).build();
+        }
+        SubscriptionLease waitingOut = consumer.leaseWaitingOut();
+        if (waitingOut != null) {
+            long secondsLeft = Math.max(0, java.time.Duration.between(java.time.Instant.now(), waitingOut.expiresAt())
+                    .toSeconds());
+            builder.detail("sfstream.lease.secondsLeft", secondsLeft);
+            return builder.down().message("Waiting for subscription " + consumer.getChannel() + ": it is held by worker "
+                                          + waitingOut.workerId() + ", which the replay store cannot prove alive or"
+                                          + " dead; this worker takes over if that lease expires unrenewed (in "
+                                          + secondsLeft + " s, at " + waitingOut.expiresAt()
+                                          + ") and refuses to start if it is renewed").build();
         }
         if (consumer.isConnectionTimedOut()) {
             return builder.down().message("The session of " + consumer.getChannel() + " has been disconnected since "

@@ -13,6 +13,8 @@ import static org.awaitility.Awaitility.await;
 abstract class FaultTestSupport extends EmulatorTestSupport {
 
     static final String FAST_RETRY = "timeToWaitBeforeConnectionRetry=100ms&maxReconnectDelay=500ms";
+    /** Long enough for a reconnect and a replay to hand an event again, had it been taken twice. */
+    static final java.time.Duration QUIET_PERIOD = java.time.Duration.ofSeconds(2);
 
     final RecordingExceptionHandler errors = new RecordingExceptionHandler();
 
@@ -41,10 +43,16 @@ abstract class FaultTestSupport extends EmulatorTestSupport {
         return (SfStreamConsumer) context.getRoute(routeId).getConsumer();
     }
 
-    /** Waits for exactly the published events, in order, and none twice. */
+    /**
+     * Waits for exactly the published events, in order, then for a quiet period in which nothing more arrives: a late
+     * duplicate (an event handed again by a replay after a reconnect) fails the test instead of going unseen.
+     */
     void assertReceivedExactly(String routeId, List<Long> published) {
         MockEndpoint mock = getMockEndpoint("mock:" + routeId);
         await().atMost(60, TimeUnit.SECONDS).until(() -> mock.getReceivedCounter() >= published.size());
+        assertThat(replayIdsOf(mock)).containsExactlyElementsOf(published);
+        await("no late duplicates").during(QUIET_PERIOD).atMost(QUIET_PERIOD.plusSeconds(5))
+                .until(() -> mock.getReceivedCounter() == published.size());
         assertThat(replayIdsOf(mock)).containsExactlyElementsOf(published);
     }
 }

@@ -1,5 +1,6 @@
 package io.sfstream.camel;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -86,5 +87,44 @@ class HealthCheckIT extends EmulatorTestSupport {
         emulator().publish(channel, 1, 50);
         await().atMost(20, TimeUnit.SECONDS).until(() -> readiness("failing").getState() == HealthCheck.State.DOWN);
         assertThat(readiness("failing").getMessage()).get().asString().contains("failed exchange");
+    }
+
+    @Test
+    void downWhileWaitingOutAHolderTheGridCannotProveAliveThenTakesOverWithoutAnError() throws Exception {
+        HealthCheckRegistry registry = HealthCheckRegistry.get(context);
+        registry.register(new ConsumersHealthCheckRepository());
+        String channel = "/event/" + uniqueName("Unproven") + "__e";
+        // a data grid's map: what a predecessor killed with kill -9 left behind, a lease running 4 more seconds
+        Map<String, String> grid = new java.util.concurrent.ConcurrentHashMap<>();
+        long marker = emulator().publish(channel, java.util.Map.of());
+        java.time.Instant expires = java.time.Instant.now().plusSeconds(4);
+        grid.put(channel, new SubscriptionRecord(ReplayMarker.of(marker),
+                new SubscriptionLease("host-1-dead", 3, WorkerStrategy.OPEN_IF_FREE, expires)).format());
+        context.getRegistry().bind("grid", grid);
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // the default strategy, OPEN_IF_FREE
+                from("sfstream:" + channel + "?replayStore=#grid&exceptionHandler=#errors").routeId("unproven")
+                    .to("mock:unproven");
+            }
+        });
+        List<Long> published = emulator().publish(channel, 3, 50);
+
+        // the route started (no exception ended the application) and waits, DOWN, naming the holder and the time left
+        await().atMost(5, TimeUnit.SECONDS).until(() -> readiness("unproven").getState() == HealthCheck.State.DOWN);
+        HealthCheck.Result waiting = readiness("unproven");
+        assertThat(waiting.getMessage()).get().asString().contains("host-1-dead", "cannot prove");
+        assertThat(waiting.getDetails()).containsEntry("sfstream.lease.holder", "host-1-dead")
+            .containsKey("sfstream.lease.secondsLeft").containsEntry("sfstream.lease.state", "STANDBY");
+        assertThat(getMockEndpoint("mock:unproven").getReceivedCounter()).isZero();
+
+        // the lease expires unrenewed: this worker takes over, continues after the marker, and is UP
+        await().atMost(15, TimeUnit.SECONDS).until(() -> getMockEndpoint("mock:unproven").getReceivedCounter() >= 3);
+        assertThat(replayIdsOf(getMockEndpoint("mock:unproven"))).containsExactlyElementsOf(published);
+        assertThat(java.time.Instant.now()).isAfterOrEqualTo(expires);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> readiness("unproven").getState() == HealthCheck.State.UP);
+        assertThat(errors.errors).as("waiting is not an error").isEmpty();
+        assertThat(storedReplayId(grid, channel)).isNotNull();
     }
 }

@@ -68,17 +68,83 @@ class LeaseKeeperTest {
     }
 
     @Test
-    void openIfFreeFailsWhileALiveWorkerHoldsItNamingTheHolder() {
+    void openIfFreeOnAStoreThatCannotProveAHolderAliveWaitsThenRefusesOnceTheHolderRenews() {
         keeper("a", WorkerStrategy.WAIT_FOR_FREE, new Events()).start();
+        Events bEvents = new Events();
+        LeaseKeeper b = keeper("b", WorkerStrategy.OPEN_IF_FREE, bEvents);
+
+        // the map cannot tell a live holder from this instance's own dead predecessor: no failure at start
+        assertThat(b.start()).isFalse();
+        assertThat(b.state()).isEqualTo(LeaseKeeper.State.STANDBY);
+        assertThat(b.waitingOut().workerId()).isEqualTo("a");
         String before = map.get(KEY);
 
-        assertThatThrownBy(() -> keeper("b", WorkerStrategy.OPEN_IF_FREE, new Events()).start())
-                .isInstanceOfSatisfying(SubscriptionInUseException.class, e -> {
-                    assertThat(e.getHolder()).isEqualTo("a");
-                    assertThat(e.getSubscriptionName()).isEqualTo(KEY);
-                    assertThat(e.getMessage()).contains("Worker b", "OPEN_IF_FREE", KEY, "worker a", "epoch 1");
-                });
-        assertThat(map.get(KEY)).isEqualTo(before);
+        clock.advance(LEASE.dividedBy(3));
+        scheduler.runDue(); // a renews, b polls and sees the renewal
+
+        assertThat(b.state()).isEqualTo(LeaseKeeper.State.LOST);
+        assertThat(b.waitingOut()).isNull();
+        assertThat(bEvents.acquired).isEmpty();
+        assertThat(bEvents.lost).singleElement().satisfies(e -> {
+            assertThat(e.getHolder()).isEqualTo("a");
+            assertThat(e.getSubscriptionName()).isEqualTo(KEY);
+            assertThat(e.getMessage()).contains("Worker b", "OPEN_IF_FREE", KEY, "worker a", "renewed");
+        });
+        assertThat(stored().lease().workerId()).isEqualTo("a");
+        assertThat(map.get(KEY)).isNotEqualTo(before); // only by a's renewal
+    }
+
+    @Test
+    void openIfFreeOnAStoreThatCannotProveTakesOverWhenTheUnprovenLeaseExpiresUnrenewed() {
+        // a's renewals never run: its process was killed
+        new LeaseKeeper(KEY, "a", WorkerStrategy.OPEN_IF_FREE, LEASE, store, clock, new ManualScheduler(), new Events())
+                .start();
+        Events bEvents = new Events();
+        LeaseKeeper b = keeper("b", WorkerStrategy.OPEN_IF_FREE, bEvents);
+        assertThat(b.start()).isFalse();
+
+        clock.advance(LEASE.minusSeconds(1));
+        scheduler.runDue();
+        assertThat(b.state()).isEqualTo(LeaseKeeper.State.STANDBY);
+        clock.advance(Duration.ofSeconds(1));
+        scheduler.runDue();
+
+        assertThat(b.state()).isEqualTo(LeaseKeeper.State.HOLDING);
+        assertThat(bEvents.acquired).singleElement().satisfies(l -> assertThat(l.epoch()).isEqualTo(2));
+        assertThat(bEvents.lost).isEmpty();
+    }
+
+    @Test
+    void theFileStoreProvesAKilledHolderGoneAndItsLeaseIsTakenAtOnce(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        FileReplayMarkerStore files = new FileReplayMarkerStore(dir.resolve("markers.properties"));
+        files.start();
+        try {
+            // a lease whose process holds no tenure lock any more: what kill -9 leaves behind
+            SubscriptionLease dead = new SubscriptionLease("host-4242-dead", 7, WorkerStrategy.OPEN_IF_FREE,
+                    clock.instant().plus(LEASE));
+            assertThat(files.compareAndSet(KEY, null, new SubscriptionRecord(ReplayMarker.of(42), dead))).isTrue();
+            assertThat(files.holderLiveness(KEY, dead)).isEqualTo(ReplayMarkerStore.Liveness.GONE);
+
+            LeaseKeeper restarted = new LeaseKeeper(KEY, "host-4243-new", WorkerStrategy.OPEN_IF_FREE, LEASE, files,
+                    clock, scheduler, new Events());
+            assertThat(restarted.start()).isTrue();
+            SubscriptionRecord record = files.readRecord(KEY).orElseThrow();
+            assertThat(record.lease().workerId()).isEqualTo("host-4243-new");
+            assertThat(record.lease().epoch()).as("a higher epoch fences the dead tenure out").isEqualTo(8);
+            assertThat(record.marker()).isEqualTo(ReplayMarker.of(42));
+            assertThat(files.holderLiveness(KEY, record.lease())).as("the new holder's tenure is locked")
+                    .isEqualTo(ReplayMarkerStore.Liveness.ALIVE);
+
+            // a live holder is proven alive: OPEN_IF_FREE refuses at once, as before
+            assertThatThrownBy(() -> new LeaseKeeper(KEY, "other", WorkerStrategy.OPEN_IF_FREE, LEASE, files, clock,
+                    scheduler, new Events()).start()).isInstanceOf(SubscriptionInUseException.class);
+
+            restarted.release();
+            assertThat(files.holderLiveness(KEY, record.lease())).as("released: the tenure lock is gone")
+                    .isEqualTo(ReplayMarkerStore.Liveness.GONE);
+        } finally {
+            files.stop();
+        }
     }
 
     @Test

@@ -22,9 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Soak: publishes at a steady rate on two channels for {@code sfstream.soak.minutes} (default 10) while a random fault
- * hits the emulator every 1 to 4 seconds, then asserts every event arrived once and in order. Tagged soak: the default
- * build skips it; see the README for the command.
+ * Soak in one process: publishes at a steady rate on two channels of one session for {@code sfstream.soak.minutes}
+ * (default 10) while a random fault hits the emulator every 1 to 4 seconds, every option at its default, then asserts
+ * every event arrived once and in order. Tagged soak: the default build skips it and runs {@link RandomFaultSoakIT}
+ * (one channel, kill -9 too) for 150 s instead; see the README for both commands.
  */
 @Tag("soak")
 class SoakIT extends FaultTestSupport {
@@ -45,8 +46,9 @@ class SoakIT extends FaultTestSupport {
             context.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from("sfstream:" + channel + "?replay=ALL_EVENTS&maxPendingCount=50&exceptionHandler=#errors&"
-                         + FAST_RETRY).routeId(routeId).to("mock:" + routeId);
+                    // every option at its default but the start (the soak publishes before the first connect)
+                    from("sfstream:" + channel + "?replay=ALL_EVENTS&exceptionHandler=#errors").routeId(routeId)
+                            .to("mock:" + routeId);
                 }
             });
             awaitSubscribed(channel);
@@ -90,7 +92,7 @@ class SoakIT extends FaultTestSupport {
     }
 
     private static String injectRandomFault(Random random, SalesforceEmulator emulator) {
-        int fault = random.nextInt(9);
+        int fault = random.nextInt(11);
         switch (fault) {
             case 0 -> emulator.expireTokens();
             case 1 -> emulator.dropAllSessions();
@@ -100,6 +102,19 @@ class SoakIT extends FaultTestSupport {
             case 5 -> emulator.faults().htmlNextRequests(1 + random.nextInt(3));
             case 6 -> emulator.faults().failNextSubscribes(1 + random.nextInt(2), "503::Server is too busy");
             case 7 -> emulator.faults().stallNextRequests(1, Duration.ofMillis(500 + random.nextInt(1500)));
+            case 9 -> emulator.faults().cutNextEventResponses(1);
+            case 10 -> {
+                emulator.beginOutage();
+                try {
+                    // the outage's length is the fault itself
+                    Thread.sleep(1000 + random.nextInt(4000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    emulator.endOutage();
+                }
+                return "outage";
+            }
             default -> {
                 emulator.faults().failNextLogins(1, 500);
                 emulator.expireTokens();
@@ -107,6 +122,6 @@ class SoakIT extends FaultTestSupport {
             }
         }
         return List.of("expireTokens", "dropAllSessions", "sendServerDisconnect", "restart", "failNextRequests",
-                "htmlNextRequests", "failNextSubscribes", "stallNextRequests").get(fault);
+                "htmlNextRequests", "failNextSubscribes", "stallNextRequests", "", "cutNextEventResponses").get(fault);
     }
 }
