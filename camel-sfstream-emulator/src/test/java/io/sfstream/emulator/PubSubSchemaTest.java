@@ -50,7 +50,10 @@ class PubSubSchemaTest {
     @Test
     void getTopicNamesTheSchemaGetSchemaServes() throws Exception {
         SalesforceEmulator sf = SF.emulator();
-        sf.defineEventType("/event/Schema_Order__e", Map.of("Amount__c", "double", "Code__c", "string"));
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Amount__c", "double");
+        fields.put("Code__c", "string");
+        sf.defineEventType("/event/Schema_Order__e", fields);
         try (PubSubTestClient c = PubSubTestClient.plaintext(sf)) {
             TopicInfo topic = c.blocking().getTopic(TopicRequest.newBuilder().setTopicName("/event/Schema_Order__e")
                 .build());
