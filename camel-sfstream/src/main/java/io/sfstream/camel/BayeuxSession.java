@@ -330,11 +330,13 @@ final class BayeuxSession {
             }
             return;
         }
+        // once per session, whatever number of channels it carries; the consumers' default handlers do not log again
         if (pace == Pace.ANSWER && delay.isZero()) {
             LOG.info("Session {}: {}; {} now", name, cause.getMessage(), describe(after));
         } else {
             LOG.warn("Session {}: {}; {} in {} ms", name, cause.getMessage(), describe(after), delay.toMillis());
         }
+        LOG.debug("Session {}: the failure in full", name, cause);
         reportToAll(cause);
         retryTarget = after;
         transition(State.WAITING_TO_RETRY, "before " + after);
@@ -698,9 +700,11 @@ final class BayeuxSession {
                     || !((replayNode.isIntegralNumber() && replayNode.canConvertToLong() && replayNode.asLong() >= 0)
                          || (replayNode.isTextual() && replayNode.asText().matches("\\d{1,18}")))) {
                 statistics.countMalformed();
-                subscription.listener.onError(new SubscriptionException(channelName, null,
+                SubscriptionException malformed = new SubscriptionException(channelName, null,
                         "Skipped an event of " + channelName + " without a valid data.event.replayId"
-                                                                        + " (a non-negative integer)"), false);
+                                                                        + " (a non-negative integer)");
+                LOG.warn("Session {}: {}", name, malformed.getMessage());
+                subscription.listener.onError(malformed, false);
                 continue;
             }
             long replayId = replayNode.asLong();

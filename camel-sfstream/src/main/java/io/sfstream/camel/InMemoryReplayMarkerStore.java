@@ -53,6 +53,12 @@ public final class InMemoryReplayMarkerStore extends ServiceSupport implements R
                 : records.replace(key, expected, replacement);
     }
 
+    /** Every holder lives in this JVM, and a stopping consumer releases its lease: a live lease's holder is alive. */
+    @Override
+    public Liveness holderLiveness(String key, SubscriptionLease lease) {
+        return Liveness.ALIVE;
+    }
+
     @Override
     public String toString() {
         return "InMemoryReplayMarkerStore[" + records.size() + " markers]";

@@ -24,6 +24,7 @@ import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultMessage;
+import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -456,7 +457,7 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
             return OptionalLong.empty();
         }
         long replayId = fallback == ReplayFallback.ALL_EVENTS ? -2 : -1;
-        getExceptionHandler().handleException(
+        reportLogged(
                 "Salesforce rejected replayId " + rejectedReplayId + " of " + channel + " (" + error + "); replayFallback="
                                               + fallback + " resubscribes with " + replayId
                                               + " and replaces the stale marker once events flow",
@@ -488,14 +489,25 @@ public class SfStreamConsumer extends DefaultConsumer implements SessionListener
 
     @Override
     public void onError(SfStreamException error, boolean channelFailed) {
-        getExceptionHandler().handleException(error.getMessage(), error);
+        reportLogged(error.getMessage(), error);
+    }
+
+    /**
+     * Reports a session error that the session has logged already, once for all its channels: to the exception handler
+     * the route chose (bridgeErrorHandler, exceptionHandler=#bean), but not to Camel's default one, which would only log
+     * it again, once per consumer and with a stack trace.
+     */
+    private void reportLogged(String message, SfStreamException error) {
+        if (!(getExceptionHandler() instanceof LoggingExceptionHandler)) {
+            getExceptionHandler().handleException(message, error);
+        }
     }
 
     @Override
     public void onFatal(SfStreamException error) {
         if (fatalError.compareAndSet(null, error)) {
             // the route stays started and delivers nothing more until it is restarted
-            getExceptionHandler().handleException(error.getMessage(), error);
+            reportLogged(error.getMessage(), error);
             stepDown();
         }
     }

@@ -67,4 +67,9 @@ class FileWorkerStrategiesIT extends WorkerStrategiesScenarios {
             throw new UncheckedIOException(e);
         }
     }
+
+    @Override
+    protected boolean storeProvesHolders() {
+        return true;
+    }
 }

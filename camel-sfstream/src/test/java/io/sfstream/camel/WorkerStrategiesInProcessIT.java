@@ -40,7 +40,11 @@ class WorkerStrategiesInProcessIT extends EmulatorTestSupport {
     }
 
     private String uri(String workerId, String strategy) {
-        return "sfstream:" + channel + "?replay=ALL_EVENTS&replayStore=#markers&exceptionHandler=#errors&workerId="
+        return uri(workerId, strategy, "#markers");
+    }
+
+    private String uri(String workerId, String strategy, String store) {
+        return "sfstream:" + channel + "?replay=ALL_EVENTS&replayStore=" + store + "&exceptionHandler=#errors&workerId="
                + workerId + "&strategy=" + strategy + "&leaseDuration=2s&replayCommitInterval=50ms";
     }
 
@@ -97,11 +101,44 @@ class WorkerStrategiesInProcessIT extends EmulatorTestSupport {
     }
 
     @Test
-    void openIfFreeFailsToStartWhileAnotherWorkerHoldsTheSubscription() throws Exception {
+    void openIfFreeOnAMapWaitsOutTheHolderThenRefusesOnceItRenews() throws Exception {
         route("a", "OPEN_IF_FREE");
         await().atMost(10, TimeUnit.SECONDS).until(() -> emulator().counters().subscriptions(channel) == 1);
 
-        assertThat(rootCause(() -> route("b", "OPEN_IF_FREE"))).isInstanceOf(SubscriptionInUseException.class)
+        // a map (a data grid's, say) cannot prove the holder alive: the route starts and waits, readiness DOWN
+        route("b", "OPEN_IF_FREE");
+        assertThat(consumer("b").getLeaseState()).isEqualTo("STANDBY");
+        assertThat(readiness("b").getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(readiness("b").getDetails()).containsEntry("sfstream.lease.holder", "a")
+                .containsKey("sfstream.lease.secondsLeft");
+
+        // a renews within a third of its 2 s lease: it lives, so b refuses, as OPEN_IF_FREE says
+        await().atMost(5, TimeUnit.SECONDS).until(() -> "LOST".equals(consumer("b").getLeaseState()));
+        assertThat(errors.of(SubscriptionInUseException.class)).singleElement().satisfies(e -> assertThat(e)
+                .hasMessageContaining("Worker b").hasMessageContaining("held by worker a").hasMessageContaining("renewed"));
+        assertThat(readiness("b").getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(consumer("a").getLeaseState()).isEqualTo("HOLDING");
+        assertThat(emulator().counters().subscriptions(channel)).isEqualTo(1);
+    }
+
+    @Test
+    void openIfFreeFailsToStartWhileAWorkerTheStoreProvesAliveHoldsTheSubscription() throws Exception {
+        String file = java.nio.file.Path.of("target", "in-process-workers", channel.substring(7) + ".properties")
+                .toAbsolutePath().toString();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("a", "OPEN_IF_FREE", file)).routeId("a").to("mock:a");
+            }
+        });
+        await().atMost(10, TimeUnit.SECONDS).until(() -> emulator().counters().subscriptions(channel) == 1);
+
+        assertThat(rootCause(() -> context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("b", "OPEN_IF_FREE", file)).routeId("b").to("mock:b");
+            }
+        }))).isInstanceOf(SubscriptionInUseException.class)
                 .hasMessageContaining("Worker b").hasMessageContaining("held by worker a");
         assertThat(consumer("a").getLeaseState()).isEqualTo("HOLDING");
         assertThat(emulator().counters().subscriptions(channel)).isEqualTo(1);
@@ -136,7 +173,15 @@ class WorkerStrategiesInProcessIT extends EmulatorTestSupport {
 
     @Test
     void theSupervisingRouteControllerRetriesAnOpenIfFreeRouteUntilTheSubscriptionIsFree() throws Exception {
-        route("a", "OPEN_IF_FREE");
+        // the file store proves the holder alive, so the route fails to start and the controller retries it
+        String file = java.nio.file.Path.of("target", "in-process-workers", channel.substring(7) + ".properties")
+                .toAbsolutePath().toString();
+        context.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from(uri("a", "OPEN_IF_FREE", file)).routeId("a").to("mock:a");
+            }
+        });
         await().atMost(10, TimeUnit.SECONDS).until(() -> emulator().counters().subscriptions(channel) == 1);
         try (org.apache.camel.impl.DefaultCamelContext other = new org.apache.camel.impl.DefaultCamelContext()) {
             useEmulator(other, emulator());
@@ -149,7 +194,7 @@ class WorkerStrategiesInProcessIT extends EmulatorTestSupport {
             other.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
-                    from(uri("b", "OPEN_IF_FREE")).routeId("b").to("mock:b");
+                    from(uri("b", "OPEN_IF_FREE", file)).routeId("b").to("mock:b");
                 }
             });
             other.start();
