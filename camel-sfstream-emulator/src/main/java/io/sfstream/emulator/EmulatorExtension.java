@@ -18,6 +18,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * ... SF.emulator().baseUrl() ...
  * }</pre>
  *
+ * <p>The Pub/Sub API runs too: {@code SF.pubSubPort()} (plaintext), {@code SF.pubSubTlsPort()} and
+ * {@code SF.emulator().pubSubCertificate()} for TLS clients.</p>
+ *
  * <p>As a static field the emulator runs from before the first test to after the last one of the class; as an
  * instance field, one emulator runs per test. Test methods may also declare a {@link SalesforceEmulator}
  * parameter.</p>
@@ -75,5 +78,15 @@ public final class EmulatorExtension implements BeforeAllCallback, AfterAllCallb
 
     public SalesforceEmulator emulator() {
         return emulator;
+    }
+
+    /** The Pub/Sub API's plaintext port on 127.0.0.1. */
+    public int pubSubPort() {
+        return emulator.pubSubPort();
+    }
+
+    /** The Pub/Sub API's TLS port on 127.0.0.1 (certificate: {@code emulator().pubSubCertificate()}). */
+    public int pubSubTlsPort() {
+        return emulator.pubSubTlsPort();
     }
 }

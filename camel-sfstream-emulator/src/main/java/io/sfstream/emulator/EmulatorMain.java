@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Runs the emulator standalone: {@code java -jar camel-sfstream-emulator.jar [--port N] [--hold-ms MS]
- * [--session-timeout-ms MS] [--max-events-per-response N] [--channel-must-exist]}.
+ * [--session-timeout-ms MS] [--max-events-per-response N] [--channel-must-exist] [--pubsub-port N]
+ * [--pubsub-tls-port N] [--pubsub-idle-ms MS] [--pubsub-keepalive-ms MS] [--no-pubsub]}.
  */
 public final class EmulatorMain {
 
@@ -44,9 +45,17 @@ public final class EmulatorMain {
                     builder.sessionTimeout(Duration.ofMillis(Long.parseLong(value(args, ++i, a))));
                 case "--max-events-per-response" -> builder.maxEventsPerResponse(Integer.parseInt(value(args, ++i, a)));
                 case "--channel-must-exist" -> builder.channelMustExist(true);
+                case "--pubsub-port" -> builder.pubSubPort(Integer.parseInt(value(args, ++i, a)));
+                case "--pubsub-tls-port" -> builder.pubSubTlsPort(Integer.parseInt(value(args, ++i, a)));
+                case "--pubsub-idle-ms" -> builder.pubSubIdleTimeout(Duration.ofMillis(Long.parseLong(value(args, ++i, a))));
+                case "--pubsub-keepalive-ms" ->
+                    builder.pubSubKeepaliveInterval(Duration.ofMillis(Long.parseLong(value(args, ++i, a))));
+                case "--no-pubsub" -> builder.pubSub(false);
                 case "-h", "--help" -> {
                     out.println("Usage: java -jar camel-sfstream-emulator.jar [--port N] [--hold-ms MS]"
-                        + " [--session-timeout-ms MS] [--max-events-per-response N] [--channel-must-exist]");
+                        + " [--session-timeout-ms MS] [--max-events-per-response N] [--channel-must-exist]"
+                        + " [--pubsub-port N] [--pubsub-tls-port N] [--pubsub-idle-ms MS] [--pubsub-keepalive-ms MS]"
+                        + " [--no-pubsub]");
                     return null;
                 }
                 default -> throw new IllegalArgumentException("Unknown option " + a + " (try --help)");
@@ -57,6 +66,11 @@ public final class EmulatorMain {
         out.println("  login URL / instance_url : " + emulator.baseUrl());
         out.println("  token endpoint           : " + emulator.tokenUrl());
         out.println("  Bayeux endpoint          : " + emulator.cometdUrl("62.0"));
+        if (emulator.isPubSubRunning()) {
+            out.println("Pub/Sub API listening on 127.0.0.1:" + emulator.pubSubPort() + " (plaintext)");
+            out.println("  Pub/Sub API (TLS)        : 127.0.0.1:" + emulator.pubSubTlsPort()
+                + " (self-signed certificate for localhost below)");
+        }
         out.println("  client id                : " + SalesforceEmulator.CLIENT_ID);
         out.println("  client secret            : " + SalesforceEmulator.CLIENT_SECRET);
         out.println("  username                 : " + SalesforceEmulator.USERNAME);
@@ -64,6 +78,9 @@ public final class EmulatorMain {
         out.println("  refresh token            : " + SalesforceEmulator.REFRESH_TOKEN);
         out.println("  admin API                : " + emulator.baseUrl() + "/admin/counters, "
             + "POST /admin/publish?channel=/topic/X&count=10&payloadBytes=200, ...");
+        if (emulator.isPubSubRunning()) {
+            out.print(emulator.pubSubCertificatePem());
+        }
         out.flush();
         return emulator;
     }

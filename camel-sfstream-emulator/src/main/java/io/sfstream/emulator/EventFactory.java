@@ -53,7 +53,12 @@ final class EventFactory {
      * @param payloadBytes when > 0, a padding field is added so that the data JSON is roughly that size
      */
     String data(String channel, Channels.Kind kind, long replayId, long createdMillis, Map<String, Object> fields,
-                int payloadBytes) {
+                int payloadBytes, String schemaId) {
+        Object givenUuid = fields.get("EventUuid");
+        if (givenUuid != null) {
+            fields = new LinkedHashMap<>(fields);
+            fields.remove("EventUuid");
+        }
         String created = SF_DATE.format(Instant.ofEpochMilli(createdMillis));
         Map<String, Object> data = new LinkedHashMap<>();
         Map<String, Object> event = new LinkedHashMap<>();
@@ -86,20 +91,20 @@ final class EventFactory {
                 padField = "payload";
             }
             case PLATFORM_EVENT -> {
-                data.put("schema", schemaId(channel));
+                data.put("schema", schemaId != null ? schemaId : schemaId(channel));
                 Map<String, Object> payload = new LinkedHashMap<>();
                 payload.put("CreatedDate", created);
                 payload.put("CreatedById", userId);
                 payload.putAll(fields);
                 data.put("payload", payload);
-                event.put("EventUuid", UUID.randomUUID().toString());
+                event.put("EventUuid", givenUuid != null ? givenUuid.toString() : UUID.randomUUID().toString());
                 event.put("replayId", replayId);
                 data.put("event", event);
                 padTarget = payload;
                 padField = "Description__c";
             }
             case CHANGE_EVENT -> {
-                data.put("schema", schemaId(channel));
+                data.put("schema", schemaId != null ? schemaId : schemaId(channel));
                 Map<String, Object> payload = new LinkedHashMap<>();
                 Map<String, Object> header = new LinkedHashMap<>();
                 String entity = entityName(channel);
@@ -114,15 +119,22 @@ final class EventFactory {
                 header.put("commitUser", userId);
                 header.put("commitNumber", commitNumber.incrementAndGet());
                 List<String> changed = new java.util.ArrayList<>();
-                for (String k : fields.keySet()) {
-                    if (!"changeType".equals(k)) {
-                        changed.add(k);
+                List<String> nulled = new java.util.ArrayList<>();
+                for (Map.Entry<String, Object> f : fields.entrySet()) {
+                    if (!EventTypes.CONTROL_KEYS.contains(f.getKey())) {
+                        changed.add(f.getKey());
+                        if (f.getValue() == null) {
+                            nulled.add(f.getKey());
+                        }
                     }
                 }
-                header.put("changedFields", "CREATE".equals(changeType) ? List.of() : changed);
+                boolean create = "CREATE".equals(changeType);
+                header.put("nulledFields", create ? List.of() : nulled);
+                header.put("diffFields", fields.getOrDefault("diffFields", List.of()));
+                header.put("changedFields", create ? List.of() : changed);
                 payload.put("ChangeEventHeader", header);
                 fields.forEach((k, v) -> {
-                    if (!"changeType".equals(k)) {
+                    if (!EventTypes.CONTROL_KEYS.contains(k)) {
                         payload.put(k, v);
                     }
                 });
@@ -150,6 +162,15 @@ final class EventFactory {
             json = toJson(data);
         }
         return json;
+    }
+
+    /** The field a publish with {@code payloadBytes} pads, for kinds that have a schema; else null. */
+    static String padField(Channels.Kind kind) {
+        return switch (kind) {
+            case PLATFORM_EVENT -> "Description__c";
+            case CHANGE_EVENT -> "Description";
+            default -> null;
+        };
     }
 
     static String entityName(String channel) {

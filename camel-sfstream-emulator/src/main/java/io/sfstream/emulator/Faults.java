@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fault injection. Every fault is one-shot or counted, and {@link #reset()} clears them all.
- * "Bayeux requests" are the HTTP requests under {@code /cometd/...}; the token endpoint has its own fault.
+ * "Bayeux requests" are the HTTP requests under {@code /cometd/...}; the token endpoint has its own fault. "Pub/Sub
+ * calls" are the gRPC calls of the Pub/Sub API; stopping and restarting its server, resetting its streams and expiring
+ * tokens are actions on {@link SalesforceEmulator}.
  */
 public final class Faults {
 
@@ -22,6 +24,16 @@ public final class Faults {
     private final AtomicInteger failLogins = new AtomicInteger();
     private final AtomicInteger cutEventResponses = new AtomicInteger();
     private volatile int loginStatus = 500;
+    private final AtomicInteger failPubSubCalls = new AtomicInteger();
+    private final AtomicReference<PubSubFailure> pubSubFailure = new AtomicReference<>(
+        new PubSubFailure(io.grpc.Status.Code.UNAVAILABLE, PubSubErrors.SERVICE_UNAVAILABLE));
+    private final AtomicInteger pubSubStreamLimit = new AtomicInteger();
+    private final AtomicLong pubSubStallMillis = new AtomicLong();
+    private final AtomicInteger pubSubStalls = new AtomicInteger();
+
+    /** How an injected Pub/Sub call failure ends the call: a gRPC status and the {@code error-code} trailer (or none). */
+    record PubSubFailure(io.grpc.Status.Code status, String errorCode) {
+    }
 
     Faults() {
     }
@@ -70,6 +82,29 @@ public final class Faults {
     }
 
     /**
+     * The next {@code k} Pub/Sub calls (any RPC) end at once with {@code status} and, unless null, the trailer
+     * {@code error-code: errorCode}, e.g. {@code UNAVAILABLE} and {@code sfdc.platform.eventbus.grpc.service.unavailable}.
+     */
+    public void failNextPubSubCalls(int k, io.grpc.Status.Code status, String errorCode) {
+        pubSubFailure.set(new PubSubFailure(status, errorCode));
+        failPubSubCalls.set(k);
+    }
+
+    /**
+     * At most {@code n} Pub/Sub streams (Subscribe, ManagedSubscribe, PublishStream) open at once; one more ends with
+     * {@code RESOURCE_EXHAUSTED} and {@code sfdc.platform.eventbus.grpc.concurrent.client.limit.exceeded}. 0: no limit.
+     */
+    public void limitPubSubStreams(int n) {
+        pubSubStreamLimit.set(Math.max(0, n));
+    }
+
+    /** The next {@code k} Pub/Sub responses (stream batches or unary answers) are each held back for {@code d}. */
+    public void stallPubSubResponses(int k, Duration d) {
+        pubSubStallMillis.set(d.toMillis());
+        pubSubStalls.set(k);
+    }
+
+    /**
      * The next {@code k} Bayeux responses that carry events are cut off: the session has already taken the events off
      * its queue (as CometD does when it writes them into a response), then the connection is closed before the response
      * is sent. The client sees a reset or an early end of the response; the events are gone on the server's side while
@@ -82,6 +117,9 @@ public final class Faults {
 
     /** Clears every pending fault. */
     public void reset() {
+        failPubSubCalls.set(0);
+        pubSubStreamLimit.set(0);
+        pubSubStalls.set(0);
         failRequests.set(0);
         htmlRequests.set(0);
         stallRequests.set(0);
@@ -121,6 +159,19 @@ public final class Faults {
 
     int takeLoginFailure() {
         return take(failLogins) ? loginStatus : 0;
+    }
+
+    /** @return how to fail this Pub/Sub call, or null */
+    PubSubFailure takePubSubFailure() {
+        return take(failPubSubCalls) ? pubSubFailure.get() : null;
+    }
+
+    int pubSubStreamLimit() {
+        return pubSubStreamLimit.get();
+    }
+
+    long takePubSubStall() {
+        return take(pubSubStalls) ? pubSubStallMillis.get() : 0;
     }
 
     private static boolean take(AtomicInteger counter) {

@@ -53,7 +53,7 @@ final class FrontHandler extends Handler.Wrapper {
                 Map<String, String> form = parseForm(body);
                 Fields query = Request.extractQueryParameters(request);
                 String token = form.getOrDefault("token", query.getValue("token"));
-                emulator.tokens().revoke(token);
+                emulator.revokeToken(token);
                 return send(response, callback, 200, "application/json", "{}");
             }
             if (path.startsWith("/services/data")) {
@@ -283,6 +283,60 @@ final class FrontHandler extends Handler.Wrapper {
         switch (op) {
             case "counters" -> {
                 return json(response, callback, 200, emulator.counters());
+            }
+            case "stats" -> {
+                Map<String, Object> stats = new LinkedHashMap<>();
+                stats.put("bayeux", emulator.counters());
+                stats.put("pubsub", emulator.pubSubStats());
+                return json(response, callback, 200, stats);
+            }
+            case "eventTypes" -> {
+                String channel = require(q, "channel");
+                if (HttpMethod.POST.is(request.getMethod())) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, String> fields = body == null || body.isBlank() ? Map.of()
+                        : mapper.readValue(body, Map.class);
+                    emulator.defineEventType(channel, fields);
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("channel", channel);
+                out.put("schemaId", emulator.schemaId(channel));
+                out.put("fields", emulator.eventTypeFields(channel));
+                return json(response, callback, 200, out);
+            }
+            case "managedSubscriptions" -> {
+                String id = emulator.createManagedSubscription(require(q, "name"), require(q, "topic"),
+                    q.getValue("defaultReplay") == null ? "LATEST" : q.getValue("defaultReplay"),
+                    q.getValue("errorRecoveryReplay") == null ? "LATEST" : q.getValue("errorRecoveryReplay"));
+                return json(response, callback, 200, Map.of("name", require(q, "name"), "subscriptionId", id));
+            }
+            case "pubsub/stop" -> {
+                emulator.stopPubSub();
+                return ok(response, callback);
+            }
+            case "pubsub/start" -> {
+                emulator.startPubSub();
+                return ok(response, callback);
+            }
+            case "pubsub/resetStreams" -> {
+                emulator.resetPubSubStreams();
+                return ok(response, callback);
+            }
+            case "faults/failNextPubSubCalls" -> {
+                String status = q.getValue("status") == null ? "UNAVAILABLE" : q.getValue("status");
+                String errorCode = q.getValue("errorCode");
+                emulator.faults().failNextPubSubCalls(intParam(q, "count", 1), io.grpc.Status.Code.valueOf(status),
+                    errorCode == null || errorCode.isBlank() ? null : errorCode);
+                return ok(response, callback);
+            }
+            case "faults/pubSubStreamLimit" -> {
+                emulator.faults().limitPubSubStreams(intParam(q, "limit", 0));
+                return ok(response, callback);
+            }
+            case "faults/stallPubSub" -> {
+                emulator.faults().stallPubSubResponses(intParam(q, "count", 1),
+                    Duration.ofMillis(intParam(q, "millis", 1000)));
+                return ok(response, callback);
             }
             case "publish" -> {
                 String channel = require(q, "channel");

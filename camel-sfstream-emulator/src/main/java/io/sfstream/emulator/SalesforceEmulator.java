@@ -67,6 +67,11 @@ public final class SalesforceEmulator implements AutoCloseable {
     private final AtomicLong logins = new AtomicLong();
     private final int instance;
     private final EventJournal journal;
+    private final EventTypes eventTypes = new EventTypes();
+    private TlsCertificate tlsCertificate;
+    private PubSubService pubSubService;
+    private PubSubServer pubSub;
+    private java.util.concurrent.ScheduledExecutorService pubSubExecutor;
     /** Kept across restarts of the HTTP server, which lose every Bayeux session but not the counts. */
     private final AtomicLong handshakes = new AtomicLong();
     private final AtomicLong eventsDelivered = new AtomicLong();
@@ -81,6 +86,7 @@ public final class SalesforceEmulator implements AutoCloseable {
         String orgId = EventFactory.randomId("00D", 18);
         String userId = EventFactory.randomId("005", 18);
         this.tokens = new TokenService(mapper, orgId, userId, config.jwtPublicKey);
+        tokens.onInvalidated(this::tokensInvalidated);
         this.events = new EventFactory(mapper, userId);
         this.instance = INSTANCES.incrementAndGet();
         this.journal = config.dataDirectory == null ? null : new EventJournal(config.dataDirectory);
@@ -132,6 +138,9 @@ public final class SalesforceEmulator implements AutoCloseable {
             // a connector reopened after an outage binds this port again, not a new free one
             connector.setPort(port);
             LOG.info("Salesforce emulator listening on {}", baseUrl());
+            if (config.pubSub) {
+                startPubSubServer();
+            }
             return this;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the Salesforce emulator", e);
@@ -189,6 +198,7 @@ public final class SalesforceEmulator implements AutoCloseable {
      */
     @Override
     public synchronized void close() {
+        stopPubSubServer();
         stopServer();
         if (journal != null) {
             journal.close();
@@ -276,6 +286,8 @@ public final class SalesforceEmulator implements AutoCloseable {
         Channels.Kind kind = Channels.requireKind(channel);
         createdChannels.add(channel);
         EventLog log = log(channel);
+        String padField = payloadBytes > 0 ? EventFactory.padField(kind) : null;
+        String schemaId = eventTypes.schemaIdFor(channel, padField == null ? Map.of() : Map.of(padField, ""));
         List<Long> ids = new ArrayList<>(count);
         int chunk = 1000;
         for (int done = 0; done < count; done += chunk) {
@@ -284,7 +296,7 @@ public final class SalesforceEmulator implements AutoCloseable {
                 long now = config.clock.millis();
                 for (int i = 0; i < n; i++) {
                     long id = log.nextId();
-                    String json = events.data(channel, kind, id, now, Map.of(), payloadBytes);
+                    String json = events.data(channel, kind, id, now, Map.of(), payloadBytes, schemaId);
                     journal(channel, id, now, json);
                     log.append(id, now, json);
                     ids.add(id);
@@ -300,12 +312,13 @@ public final class SalesforceEmulator implements AutoCloseable {
         Channels.Kind kind = Channels.requireKind(channel);
         createdChannels.add(channel);
         EventLog log = log(channel);
+        Map<String, Object> given = new java.util.LinkedHashMap<>(Objects.requireNonNullElse(fields, Map.of()));
+        String schemaId = eventTypes.schemaIdFor(channel, given);
         long id;
         synchronized (log) {
             long now = config.clock.millis();
             id = log.nextId();
-            String json = events.data(channel, kind, id, now, new java.util.LinkedHashMap<>(
-                Objects.requireNonNullElse(fields, Map.of())), 0);
+            String json = events.data(channel, kind, id, now, given, 0, schemaId);
             journal(channel, id, now, json);
             log.append(id, now, json);
         }
@@ -328,6 +341,10 @@ public final class SalesforceEmulator implements AutoCloseable {
         SalesforceBayeux sf = salesforce;
         if (sf != null) {
             sf.published(channel);
+        }
+        PubSubService ps = pubSubService;
+        if (ps != null) {
+            ps.published(channel);
         }
     }
 
@@ -417,9 +434,166 @@ public final class SalesforceEmulator implements AutoCloseable {
         LOG.info("Outage over: listening on port {} again", port);
     }
 
-    /** Every issued access token becomes invalid: the next Bayeux request gets 401::Authentication invalid. */
+    /**
+     * Every issued access token becomes invalid: the next Bayeux request gets 401::Authentication invalid, and every
+     * open Pub/Sub stream ends with UNAUTHENTICATED and the {@code error-code} {@link PubSubErrors#AUTH_ERROR}.
+     */
     public void expireTokens() {
         tokens.expireAll();
+    }
+
+    /** Revokes one access token (as {@code /services/oauth2/revoke} does). */
+    public void revokeToken(String token) {
+        tokens.revoke(token);
+    }
+
+    private void tokensInvalidated() {
+        PubSubService ps = pubSubService;
+        if (ps != null) {
+            ps.tokensChanged();
+        }
+    }
+
+    // ------------------------------------------------------------------ Pub/Sub API
+
+    private synchronized void startPubSubServer() {
+        if (tlsCertificate == null) {
+            tlsCertificate = TlsCertificate.generate();
+        }
+        if (pubSubExecutor == null) {
+            pubSubExecutor = Executors.newScheduledThreadPool(2, r -> {
+                Thread t = new Thread(r, "sf-emulator-" + instance + "-pubsub");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        if (pubSubService == null) {
+            pubSubService = new PubSubService(this, eventTypes, mapper, config.pubSubIdleTimeout,
+                config.pubSubKeepaliveInterval, config.pubSubMaxEventsPerResponse);
+        }
+        pubSubService.executor(pubSubExecutor);
+        if (pubSub == null) {
+            pubSub = new PubSubServer(this, pubSubService, tlsCertificate, config.pubSubPort, config.pubSubTlsPort);
+        }
+        pubSub.start();
+    }
+
+    private synchronized void stopPubSubServer() {
+        if (pubSub != null) {
+            pubSub.stop();
+        }
+        java.util.concurrent.ScheduledExecutorService executor = pubSubExecutor;
+        pubSubExecutor = null;
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    /** The Pub/Sub API's plaintext port on 127.0.0.1 (0 before the first start or when built with pubSub(false)). */
+    public synchronized int pubSubPort() {
+        return pubSub == null ? 0 : pubSub.plainPort();
+    }
+
+    /** The Pub/Sub API's TLS port on 127.0.0.1, serving {@link #pubSubCertificate()}. */
+    public synchronized int pubSubTlsPort() {
+        return pubSub == null ? 0 : pubSub.tlsPort();
+    }
+
+    /** The self-signed certificate (for {@code localhost} and {@code 127.0.0.1}) the TLS port serves: trust it. */
+    public synchronized java.security.cert.X509Certificate pubSubCertificate() {
+        return tlsCertificate == null ? null : tlsCertificate.certificate();
+    }
+
+    /** {@link #pubSubCertificate()} in PEM. */
+    public synchronized String pubSubCertificatePem() {
+        return tlsCertificate == null ? null : tlsCertificate.pem();
+    }
+
+    /**
+     * Writes a PKCS12 trust store holding only {@link #pubSubCertificate()} (password
+     * {@link #PUBSUB_TRUST_STORE_PASSWORD}), e.g. for {@code javax.net.ssl.trustStore}; returns {@code file}.
+     */
+    public synchronized java.nio.file.Path writePubSubTrustStore(java.nio.file.Path file) {
+        if (tlsCertificate == null) {
+            throw new IllegalStateException("The Pub/Sub API has not been started");
+        }
+        return tlsCertificate.writeTrustStore(file);
+    }
+
+    public static final String PUBSUB_TRUST_STORE_PASSWORD = TlsCertificate.TRUST_STORE_PASSWORD;
+
+    /** Whether the Pub/Sub API's servers are serving. */
+    public synchronized boolean isPubSubRunning() {
+        return pubSub != null && pubSub.isRunning();
+    }
+
+    /** Stops the Pub/Sub API's servers (every stream ends; Bayeux keeps running). */
+    public synchronized void stopPubSub() {
+        LOG.info("Stopping the Pub/Sub API (fault injection)");
+        if (pubSub != null) {
+            pubSub.stop();
+        }
+    }
+
+    /** Starts the Pub/Sub API's servers again on the ports they had. */
+    public synchronized void startPubSub() {
+        if (server == null) {
+            throw new IllegalStateException("The emulator is not running");
+        }
+        startPubSubServer();
+    }
+
+    /** Every open Pub/Sub stream ends with {@code UNAVAILABLE: RST_STREAM closed stream}, as Salesforce's do at times. */
+    public void resetPubSubStreams() {
+        PubSubService ps = pubSubService;
+        if (ps != null) {
+            ps.resetStreams();
+        }
+    }
+
+    /** The Pub/Sub API's counters: streams open, requested and delivered per stream, the largest outstanding. */
+    public PubSubStats pubSubStats() {
+        PubSubService ps = pubSubService;
+        return ps == null ? new PubSubStats(0, 0, 0, 0, List.of()) : ps.stats();
+    }
+
+    /**
+     * Declares the fields of the event type on {@code channel} ({@code /event/X__e} or a {@code /data/} channel), e.g.
+     * {@code Map.of("Amount__c", "double")}; types: string, long, double, boolean, address, name. The type gets a new
+     * schema id, which events published from now on carry (Pub/Sub subscribers see it change mid-stream).
+     *
+     * @return the new schema id
+     */
+    public String defineEventType(String channel, Map<String, String> fieldTypes) {
+        Channels.requireKind(channel);
+        return eventTypes.define(channel, fieldTypes);
+    }
+
+    /** The schema id events published on {@code channel} now get (null for channels without schemas). */
+    public String schemaId(String channel) {
+        return eventTypes.currentSchemaId(channel);
+    }
+
+    /** The fields of the event type on {@code channel} and their types. */
+    public Map<String, String> eventTypeFields(String channel) {
+        return eventTypes.fields(channel);
+    }
+
+    /**
+     * Defines a managed subscription (Salesforce's ManagedEventSubscription metadata) for {@code ManagedSubscribe}.
+     *
+     * @param defaultReplay       where a subscription that never committed starts: LATEST or EARLIEST
+     * @param errorRecoveryReplay where it starts when its committed position is no longer retained
+     * @return its subscription id
+     */
+    public synchronized String createManagedSubscription(String developerName, String topic, String defaultReplay,
+                                                         String errorRecoveryReplay) {
+        if (pubSubService == null) {
+            throw new IllegalStateException("The Pub/Sub API has not been started");
+        }
+        return pubSubService.createManaged(developerName, topic,
+            io.sfstream.emulator.pubsub.proto.ReplayPreset.valueOf(defaultReplay),
+            io.sfstream.emulator.pubsub.proto.ReplayPreset.valueOf(errorRecoveryReplay)).id;
     }
 
     /** Forgets every session: the next connect gets 403::Unknown client with advice handshake. */
@@ -463,8 +637,53 @@ public final class SalesforceEmulator implements AutoCloseable {
         private boolean channelMustExist;
         private java.time.Clock clock = java.time.Clock.systemUTC();
         private java.nio.file.Path dataDirectory;
+        private boolean pubSub = true;
+        private int pubSubPort;
+        private int pubSubTlsPort;
+        private Duration pubSubIdleTimeout = Duration.ofSeconds(60);
+        private Duration pubSubKeepaliveInterval = Duration.ofSeconds(270);
+        private int pubSubMaxEventsPerResponse = 100;
 
         private Builder() {
+        }
+
+        /** Whether the Pub/Sub API (gRPC) runs beside Bayeux (default true). */
+        public Builder pubSub(boolean enabled) {
+            this.pubSub = enabled;
+            return this;
+        }
+
+        /** The Pub/Sub API's plaintext port on 127.0.0.1; 0 (default) picks a free one. */
+        public Builder pubSubPort(int port) {
+            this.pubSubPort = port;
+            return this;
+        }
+
+        /** The Pub/Sub API's TLS port on 127.0.0.1; 0 (default) picks a free one. */
+        public Builder pubSubTlsPort(int port) {
+            this.pubSubTlsPort = port;
+            return this;
+        }
+
+        /** A Pub/Sub stream with nothing requested is closed after this (Salesforce: about 60 s, the default). */
+        public Builder pubSubIdleTimeout(Duration d) {
+            this.pubSubIdleTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** A Pub/Sub stream with no events for this long gets an empty keepalive response (default 270 s). */
+        public Builder pubSubKeepaliveInterval(Duration d) {
+            this.pubSubKeepaliveInterval = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** At most this many events per FetchResponse (default 100). */
+        public Builder pubSubMaxEventsPerResponse(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("pubSubMaxEventsPerResponse must be > 0");
+            }
+            this.pubSubMaxEventsPerResponse = n;
+            return this;
         }
 
         /**

@@ -28,6 +28,7 @@ final class TokenService {
     private final String orgId;
     private final String userId;
     private volatile PublicKey jwtPublicKey;
+    private volatile Runnable onInvalidated = () -> { };
 
     TokenService(ObjectMapper mapper, String orgId, String userId, PublicKey jwtPublicKey) {
         this.mapper = mapper;
@@ -52,14 +53,20 @@ final class TokenService {
         return token != null && validTokens.contains(token);
     }
 
+    /** Called after tokens were revoked or expired (the Pub/Sub API ends the streams they opened). */
+    void onInvalidated(Runnable listener) {
+        this.onInvalidated = listener;
+    }
+
     void revoke(String token) {
-        if (token != null) {
-            validTokens.remove(token);
+        if (token != null && validTokens.remove(token)) {
+            onInvalidated.run();
         }
     }
 
     void expireAll() {
         validTokens.clear();
+        onInvalidated.run();
     }
 
     /** Issues a fresh access token without a grant (for tests that skip OAuth). */
