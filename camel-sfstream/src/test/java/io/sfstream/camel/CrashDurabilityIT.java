@@ -37,12 +37,12 @@ import static org.awaitility.Awaitility.await;
  * process, and the duplicates after each crash stay within the documented bound: the events in flight
  * (maxPendingCount) plus those completed since the last marker flush (replayCommitInterval times the throughput).
  */
-@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@Timeout(value = 600, unit = TimeUnit.SECONDS)
 class CrashDurabilityIT {
 
     private static final String CHANNEL_PREFIX = "/event/Crash";
     private static final int BURST = 5;
-    private static final long BURST_PERIOD_MS = 50;
+    private static final long BURST_PERIOD_MS = 100;
     private static final int PAYLOAD_BYTES = 200;
     private static final int MIN_GROWTH = 30;
     private static final int MAX_GROWTH = 150;
@@ -165,7 +165,9 @@ class CrashDurabilityIT {
         Path finalLog = workDir.resolve(mode + "-app-final.log");
         Process last = launch(channel, outputFile, markerFile, finalLog, mode);
         ConsumerProcesses.awaitReady(last, finalLog);
-        await("every published event in the output").atMost(Duration.ofSeconds(60))
+        // the route forces every line to disk before its exchange completes: on a busy machine a backlog of a few
+        // thousand events takes minutes, so the bound is generous and a stuck instance still fails it
+        await("every published event in the output").atMost(Duration.ofMinutes(4))
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     ConsumerProcesses.assertAlive(last, finalLog);
