@@ -1,5 +1,10 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.SessionRegistry;
+import io.sfstream.camel.internal.delivery.BackgroundPreload;
+import io.sfstream.camel.internal.transport.Channel;
+import io.sfstream.camel.replay.StoreRegistry;
+
 import java.util.Map;
 
 import org.apache.camel.Endpoint;

@@ -1,5 +1,20 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.BayeuxSession;
+import io.sfstream.camel.internal.bayeux.SessionStatistics;
+import io.sfstream.camel.internal.delivery.ConsumerMetrics;
+import io.sfstream.camel.internal.delivery.DeliveryTracker;
+import io.sfstream.camel.internal.delivery.EventMapper;
+import io.sfstream.camel.internal.delivery.MarkerCommitter;
+import io.sfstream.camel.internal.delivery.PendingEvents;
+import io.sfstream.camel.internal.transport.Channel;
+import io.sfstream.camel.internal.transport.SessionListener;
+import io.sfstream.camel.internal.transport.StreamEvent;
+import io.sfstream.camel.internal.worker.LeaseKeeper;
+import io.sfstream.camel.replay.ReplayMarker;
+import io.sfstream.camel.replay.ReplayMarkerStore;
+import io.sfstream.camel.replay.SubscriptionLease;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

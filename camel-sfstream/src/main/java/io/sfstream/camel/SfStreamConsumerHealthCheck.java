@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.SubscriptionLease;
+
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheck;

@@ -1,5 +1,11 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.delivery.EventMapper;
+import io.sfstream.camel.internal.login.SalesforceLogin;
+import io.sfstream.camel.internal.transport.Channel;
+import io.sfstream.camel.internal.transport.SharedMappers;
+import io.sfstream.camel.replay.SubscriptionLease;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -186,12 +192,12 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         return configuration.getObjectMapper() != null ? configuration.getObjectMapper() : SharedMappers.bodies();
     }
 
-    Channel channel() {
+    public Channel channel() {
         return parsedChannel;
     }
 
     /** The key of this endpoint's replay marker: the subscription name, else the bare channel. */
-    String markerKey() {
+    public String markerKey() {
         String name = configuration.getSubscriptionName();
         return name != null && !name.isBlank() ? name.strip() : parsedChannel.name();
     }

@@ -1,5 +1,9 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.FileReplayMarkerStore;
+import io.sfstream.camel.replay.ReplayMarker;
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -1,12 +1,15 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.BayeuxResponseReader;
+import io.sfstream.camel.internal.transport.StreamEvent;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** Events for mapper tests, read from message JSON by the same reader the transport uses. */
-final class TestEvents {
+public final class TestEvents {
 
     private static final BayeuxResponseReader READER = new BayeuxResponseReader(new ObjectMapper());
 
@@ -14,7 +17,7 @@ final class TestEvents {
     }
 
     /** The one event of a message's JSON text; fails when the message is not an event. */
-    static StreamEvent event(String message) {
+    public static StreamEvent event(String message) {
         try {
             List<StreamEvent> events = READER.read(("[" + message + "]").getBytes(StandardCharsets.UTF_8)).events();
             if (events.size() != 1) {

@@ -1,0 +1,159 @@
+package io.sfstream.camel.internal.bayeux;
+
+import io.sfstream.camel.SfStreamComponent;
+import io.sfstream.camel.SfStreamConfiguration;
+import io.sfstream.camel.SfStreamEndpoint;
+import io.sfstream.camel.internal.login.HttpClients;
+import io.sfstream.camel.internal.login.SalesforceLogin;
+import io.sfstream.camel.internal.transport.SessionListener;
+import io.sfstream.camel.internal.transport.SharedMappers;
+
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.spi.ExecutorServiceManager;
+
+/**
+ * The Bayeux sessions of one component. Endpoints whose session-level options (credentials, login URL, API version,
+ * reconnect delays) are equal share a session; a Bayeux session subscribes a channel once, so a second endpoint on the
+ * same channel gets a session of its own.
+ */
+public final class SessionRegistry {
+
+    private final SfStreamComponent component;
+    private final AtomicInteger sequence = new AtomicInteger();
+    // guarded by this
+    private final Map<String, List<Entry>> byKey = new HashMap<>();
+
+    private static final class Entry {
+        final BayeuxSession session;
+        final ScheduledExecutorService scheduler;
+        final ExecutorService requests;
+        final Set<String> channels = new HashSet<>();
+
+        Entry(BayeuxSession session, ScheduledExecutorService scheduler, ExecutorService requests) {
+            this.session = session;
+            this.requests = requests;
+            this.scheduler = scheduler;
+        }
+    }
+
+    public SessionRegistry(SfStreamComponent component) {
+        this.component = component;
+    }
+
+    /** Subscribes the listener on a session of its endpoint's credentials, creating one when needed. */
+    public synchronized BayeuxSession subscribe(SfStreamEndpoint endpoint, SessionListener listener) {
+        String key = keyOf(endpoint.getConfiguration());
+        String channel = listener.channel().subscription();
+        List<Entry> entries = byKey.computeIfAbsent(key, k -> new ArrayList<>());
+        Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)
+                && e.session.statistics().state() != BayeuxSession.State.FAILED).findFirst().orElse(null);
+        if (entry == null) {
+            entry = newSession(endpoint.getConfiguration());
+            entries.add(entry);
+        }
+        entry.channels.add(channel);
+        entry.session.subscribe(listener);
+        return entry.session;
+    }
+
+    /** Unsubscribes the listener; a session left without channels disconnects and ends. */
+    public synchronized void unsubscribe(BayeuxSession session, SessionListener listener) {
+        for (List<Entry> entries : byKey.values()) {
+            for (Entry entry : entries) {
+                if (entry.session == session) {
+                    session.unsubscribe(listener);
+                    entry.channels.remove(listener.channel().subscription());
+                    if (entry.channels.isEmpty()) {
+                        entries.remove(entry);
+                        close(entry);
+                    }
+                    return;
+                }
+            }
+        }
+    }
+
+    public synchronized void closeAll() {
+        byKey.values().forEach(entries -> entries.forEach(this::close));
+        byKey.clear();
+    }
+
+    /** Every live session, for tests and monitoring. */
+    public synchronized List<BayeuxSession> sessions() {
+        return byKey.values().stream().flatMap(List::stream).map(e -> e.session).toList();
+    }
+
+    private void close(Entry entry) {
+        entry.session.close();
+        component.getCamelContext().getExecutorServiceManager().shutdownNow(entry.scheduler);
+        // after the session's courtesy /meta/disconnect: interrupts a long poll still waiting
+        component.getCamelContext().getExecutorServiceManager().shutdownNow(entry.requests);
+    }
+
+    private Entry newSession(SfStreamConfiguration config) {
+        String name = "sfstream-" + sequence.incrementAndGet();
+        ExecutorServiceManager executors = component.getCamelContext().getExecutorServiceManager();
+        ScheduledExecutorService scheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamSession-" + name);
+        // connect timeout, proxy and TLS from the options: see HttpClients
+        HttpClient.Builder http = HttpClients.builder(config, component.getCamelContext());
+        // unbounded: the HTTP client's own tasks run here too, beside the sends that wait for their answers
+        ExecutorService requests = executors.newCachedThreadPool(this, "SfStreamHttp-" + name);
+        http.executor(requests);
+        ObjectMapper json = SharedMappers.protocol();
+        BayeuxTransport transport = new BayeuxTransport(http, json, config.getMaxMessageSize(),
+                config.getHttpRequestTimeout(), requests);
+        SalesforceLogin login = new SalesforceLogin(transport.http(), json, config, component.getCamelContext());
+        BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
+                () -> ThreadLocalRandom.current().nextDouble());
+        BayeuxSession session = new BayeuxSession(name, login, transport, json, config.getApiVersion(),
+                scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
+        return new Entry(session, scheduler, requests);
+    }
+
+    private static String identity(Object bean) {
+        return bean == null ? "null" : bean.getClass().getName() + "@" + System.identityHashCode(bean);
+    }
+
+    /** A digest, so that the key itself never holds a credential in memory dumps or logs. */
+    private static String keyOf(SfStreamConfiguration config) {
+        String material = String.join("\u0000", config.effectiveLoginUrl(), String.valueOf(config.getClientId()),
+                String.valueOf(config.getClientSecret()), String.valueOf(config.getUsername()),
+                String.valueOf(config.getPassword()), String.valueOf(config.getRefreshToken()), config.getApiVersion(),
+                String.valueOf(config.getTimeToWaitBeforeConnectionRetry()), String.valueOf(config.getMaxReconnectDelay()),
+                String.valueOf(config.getConnectionTimeout()), String.valueOf(config.getMaxErroneousPeriod()),
+                // authentication, network and TLS options (identity of beans, values of the rest)
+                String.valueOf(config.getAuthenticationType()), String.valueOf(config.getPrivateKey()),
+                String.valueOf(config.getPrivateKeyFile()), identity(config.getKeystore()),
+                String.valueOf(config.getKeystoreAlias()), String.valueOf(config.getKeyPassword()),
+                String.valueOf(config.getJwtAudience()), String.valueOf(config.getAccessToken()),
+                String.valueOf(config.getInstanceUrl()), identity(config.getTokenSupplier()),
+                String.valueOf(config.getProxyHost()), String.valueOf(config.getProxyPort()),
+                String.valueOf(config.getProxyUsername()), String.valueOf(config.getProxyPassword()),
+                String.valueOf(config.getNonProxyHosts()), identity(config.getSslContextParameters()),
+                String.valueOf(config.isUseGlobalSslContextParameters()), String.valueOf(config.getHttpConnectTimeout()),
+                String.valueOf(config.getHttpRequestTimeout()), String.valueOf(config.getMaxMessageSize()));
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+}
