@@ -21,8 +21,8 @@ public class SfStreamComponent extends org.apache.camel.support.HealthCheckCompo
     @Metadata(description = "Component-level defaults of every option; endpoint options override them.")
     private SfStreamConfiguration configuration = new SfStreamConfiguration();
 
-    private final SessionRegistry sessions = new SessionRegistry(this);
-    private final StoreRegistry stores = new StoreRegistry(this);
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final StoreRegistry stores = new StoreRegistry();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {

@@ -4,6 +4,7 @@ import io.sfstream.camel.internal.delivery.EventMapper;
 import io.sfstream.camel.internal.login.SalesforceLogin;
 import io.sfstream.camel.internal.transport.Channel;
 import io.sfstream.camel.internal.transport.SharedMappers;
+import io.sfstream.camel.internal.transport.Transport;
 import io.sfstream.camel.replay.SubscriptionLease;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -183,6 +184,11 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         throw new IllegalArgumentException("Invalid replay '" + replay + "': expected NEW_EVENTS, ALL_EVENTS or a numeric replayId");
     }
 
+    /** The transport this endpoint's settings define: a Bayeux session shared by endpoints of equal settings. */
+    Transport transport() {
+        return getComponent().sessions().transport(configuration, getCamelContext());
+    }
+
     EventMapper eventMapper() {
         return new EventMapper(parsedChannel.kind(), configuration.getBodyType(), configuration.getUnmarshalType(),
                 objectMapper());
@@ -192,7 +198,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         return configuration.getObjectMapper() != null ? configuration.getObjectMapper() : SharedMappers.bodies();
     }
 
-    public Channel channel() {
+    Channel channel() {
         return parsedChannel;
     }
 

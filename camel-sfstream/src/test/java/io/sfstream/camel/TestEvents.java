@@ -16,6 +16,16 @@ public final class TestEvents {
     private TestEvents() {
     }
 
+    /** The event with another position, as a transport would hand it over. */
+    public static StreamEvent withPosition(StreamEvent event, long replayId) {
+        return new StreamEvent(event.channel(), Long.toString(replayId), event.fields(), event.data());
+    }
+
+    /** An event at a position, without data (queue tests). */
+    public static StreamEvent event(long replayId) {
+        return new StreamEvent("/topic/T", Long.toString(replayId), null, new byte[0]);
+    }
+
     /** The one event of a message's JSON text; fails when the message is not an event. */
     public static StreamEvent event(String message) {
         try {

@@ -2,7 +2,6 @@ package io.sfstream.camel.replay;
 
 import java.io.File;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,14 +17,6 @@ final class ReplayMarkerStores {
     private static final int MAX_LOOKUPS = 8;
 
     private ReplayMarkerStores() {
-    }
-
-    /**
-     * Like {@link #of(Object, CamelContext, Map)} without sharing file stores: two calls for one path return two
-     * stores, which overwrite each other's keys; the component uses the three-argument form.
-     */
-    static ReplayMarkerStore of(Object configured, CamelContext context) {
-        return of(configured, context, new HashMap<>());
     }
 
     /**

@@ -1,13 +1,11 @@
 package io.sfstream.camel.replay;
 
-import io.sfstream.camel.SfStreamComponent;
-import io.sfstream.camel.SfStreamEndpoint;
-
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.camel.CamelContext;
 import org.apache.camel.StatefulService;
 import org.apache.camel.support.service.ServiceHelper;
 
@@ -21,7 +19,6 @@ import org.apache.camel.support.service.ServiceHelper;
  */
 public final class StoreRegistry {
 
-    private final SfStreamComponent component;
     private final InMemoryReplayMarkerStore inMemory = new InMemoryReplayMarkerStore();
     /** File stores by absolute path: two endpoints naming one file must share one store, or they overwrite each other. */
     private final Map<Path, FileReplayMarkerStore> files = new ConcurrentHashMap<>();
@@ -30,14 +27,13 @@ public final class StoreRegistry {
     // guarded by this
     private final Map<ReplayMarkerStore, Boolean> startedHere = new IdentityHashMap<>();
 
-    public StoreRegistry(SfStreamComponent component) {
-        this.component = component;
-    }
-
-    public synchronized ReplayMarkerStore acquire(SfStreamEndpoint endpoint) {
-        Object configured = endpoint.getConfiguration().getReplayStore();
+    /**
+     * The store for a {@code replayStore} value (see {@link ReplayMarkerStores#of}), started unless it was; the
+     * component's in-memory store when the value is null.
+     */
+    public synchronized ReplayMarkerStore acquire(Object configured, CamelContext context) {
         ReplayMarkerStore store = configured == null
-                ? inMemory : ReplayMarkerStores.of(configured, component.getCamelContext(), files);
+                ? inMemory : ReplayMarkerStores.of(configured, context, files);
         users.merge(store, 1, Integer::sum);
         if (!startedHere.containsKey(store)) {
             boolean alreadyStarted = store instanceof StatefulService stateful && stateful.isStarted();

@@ -137,7 +137,7 @@ public final class BayeuxResponseReader {
         String channel = fields.path("channel").asText("");
         if (hasData && !channel.startsWith("/meta/")) {
             messages.events.add(new StreamEvent(messages.channel(channel),
-                    headers == null ? null : headers.replayId,
+                    headers == null ? null : positionOf(headers.replayId),
                     headers == null ? FieldsBuilder.NONE : headers.build(),
                     data != null ? data : json.writeValueAsBytes(dataTree)));
             return;
@@ -300,5 +300,23 @@ public final class BayeuxResponseReader {
             return new StreamEvent.HeaderFields(eventCreatedDate, eventType, eventUuid, schema, payloadCreatedDate,
                     commitTimestamp, changeType, entityName);
         }
+    }
+
+    /**
+     * The event's position: its replayId as decimal text when it is a non-negative long (a number, or text of at most 18
+     * digits), else null. A negative, fractional or overflowing replayId would poison the session's last taken replayId
+     * (dropping every later event as already taken) or the stored marker (-2 means replay everything).
+     */
+    static String positionOf(JsonNode replayId) {
+        if (replayId == null) {
+            return null;
+        }
+        if (replayId.isIntegralNumber() && replayId.canConvertToLong() && replayId.asLong() >= 0) {
+            return Long.toString(replayId.asLong());
+        }
+        if (replayId.isTextual() && replayId.asText().matches("\\d{1,18}")) {
+            return Long.toString(replayId.asLong());
+        }
+        return null;
     }
 }

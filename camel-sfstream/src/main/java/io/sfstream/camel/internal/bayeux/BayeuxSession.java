@@ -8,17 +8,21 @@ import io.sfstream.camel.TransportTimeoutException;
 import io.sfstream.camel.internal.login.AccessToken;
 import io.sfstream.camel.internal.login.SalesforceLogin;
 import io.sfstream.camel.internal.transport.Channel;
-import io.sfstream.camel.internal.transport.SessionListener;
+import io.sfstream.camel.internal.transport.Subscriber;
+import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.StreamEvent;
+import io.sfstream.camel.internal.transport.TransportError;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * single scheduler thread. Public entry points hop onto it; HTTP answers arrive on the HTTP client's threads and hop
  * onto it too. So events are handed over in the order the server sent them, and the state machine needs no locking.
  * <p>
- * States and their transitions, all made by {@link #transition}:
+ * States and their transitions, all made by {@link #transition}, which refuses what {@link SessionState} does not allow:
  *
  * <pre>
  * IDLE -> LOGGING_IN -> HANDSHAKING -> CONNECTED (connect, connect, ...)
@@ -71,17 +75,6 @@ public final class BayeuxSession {
     /** Salesforce drops a client without a connect within 40 s of a response; stay well inside that. */
     static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
 
-    public enum State {
-        IDLE,
-        LOGGING_IN,
-        HANDSHAKING,
-        CONNECTED,
-        WAITING_TO_RETRY,
-        /** Terminal: failing for longer than maxErroneousPeriod. */
-        FAILED,
-        CLOSED
-    }
-
     /** Per-channel subscription state, confined to the session thread. */
     private enum Status {
         /** Waiting for a handshake to subscribe. */
@@ -93,14 +86,14 @@ public final class BayeuxSession {
     }
 
     private static final class Subscription {
-        final SessionListener listener;
+        final Subscriber listener;
         Status status = Status.PENDING;
         /** The replayId of the last event the listener took in this session object's life, or null. */
         Long lastTaken;
         /** Set when Salesforce rejected the stored marker: where to start until an event was taken. */
         Long fallback;
 
-        Subscription(SessionListener listener) {
+        Subscription(Subscriber listener) {
             this.listener = listener;
         }
 
@@ -108,13 +101,13 @@ public final class BayeuxSession {
             if (lastTaken != null) {
                 return lastTaken;
             }
-            return fallback != null ? fallback : listener.initialReplayId();
+            return fallback != null ? fallback : replayIdOf(listener.startAt());
         }
     }
 
     private final String name;
     private final SalesforceLogin login;
-    private final BayeuxTransport transport;
+    private final BayeuxRequests transport;
     private final ObjectMapper json;
     private final String apiVersion;
     private final ScheduledExecutorService scheduler;
@@ -128,7 +121,11 @@ public final class BayeuxSession {
 
     // confined to the scheduler thread
     private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
-    private State state = State.IDLE;
+    private SessionState state = SessionState.IDLE;
+    /** States entered whose step has not run yet: {@link #transition} runs them one after the other, never nested. */
+    private final ArrayDeque<SessionState> steps = new ArrayDeque<>();
+    /** Whether {@link #transition} is running steps (a transition made by a step only queues its own). */
+    private boolean stepping;
     private AccessToken token;
     private URI cometdUrl;
     private String clientId;
@@ -139,7 +136,7 @@ public final class BayeuxSession {
     /** A full listener holds the next connect back (flow control); see {@link #connectWhenRoom}. */
     private boolean heldBack;
     /** What the end of the current back-off does (WAITING_TO_RETRY only). */
-    private State retryTarget = State.CONNECTED;
+    private SessionState retryTarget = SessionState.CONNECTED;
     /** Numbers each back-off, so that only the timer of the current one may end it. */
     private long retrySequence;
     /** Numbers each hold, so that only the keep-alive timer of the current hold may end it. */
@@ -162,12 +159,7 @@ public final class BayeuxSession {
     private SfStreamException lastFailure;
     private SfStreamException fatal;
 
-    BayeuxSession(String name, SalesforceLogin login, BayeuxTransport transport, ObjectMapper json, String apiVersion,
-                  ScheduledExecutorService scheduler, BackOff backOff, Clock clock) {
-        this(name, login, transport, json, apiVersion, scheduler, backOff, clock, Duration.ZERO, Duration.ZERO);
-    }
-
-    BayeuxSession(String name, SalesforceLogin login, BayeuxTransport transport, ObjectMapper json, String apiVersion,
+    BayeuxSession(String name, SalesforceLogin login, BayeuxRequests transport, ObjectMapper json, String apiVersion,
                   ScheduledExecutorService scheduler, BackOff backOff, Clock clock, Duration connectionTimeout,
                   Duration maxErroneousPeriod) {
         this.connectionTimeout = connectionTimeout == null ? Duration.ZERO : connectionTimeout;
@@ -186,7 +178,7 @@ public final class BayeuxSession {
     // ------------------------------------------------------------------ entry points, any thread
 
     /** Adds a channel; the session logs in and handshakes on its first channel. */
-    void subscribe(SessionListener listener) {
+    void subscribe(Subscriber listener) {
         onSessionThread(() -> {
             String key = listener.channel().subscription();
             if (subscriptions.containsKey(key)) {
@@ -195,7 +187,7 @@ public final class BayeuxSession {
             Subscription subscription = new Subscription(listener);
             subscriptions.put(key, subscription);
             switch (state) {
-                case IDLE -> transition(State.LOGGING_IN, "first channel " + key);
+                case IDLE -> transition(SessionState.LOGGING_IN, "first channel " + key);
                 case CONNECTED -> sendSubscribe(subscription);
                 case FAILED -> listener.onFatal(fatal);
                 default -> LOG.debug("Session {}: {} will be subscribed after the handshake", name, key);
@@ -204,7 +196,7 @@ public final class BayeuxSession {
     }
 
     /** Removes a channel and unsubscribes it on the server. */
-    void unsubscribe(SessionListener listener) {
+    void unsubscribe(Subscriber listener) {
         onSessionThread(() -> {
             String key = listener.channel().subscription();
             Subscription subscription = subscriptions.get(key);
@@ -212,7 +204,7 @@ public final class BayeuxSession {
                 return;
             }
             subscriptions.remove(key);
-            if (state == State.CONNECTED
+            if (state == SessionState.CONNECTED
                     && (subscription.status == Status.SUBSCRIBED || subscription.status == Status.SUBSCRIBING)) {
                 send(message("/meta/unsubscribe").put("subscription", key), REQUEST_TIMEOUT, (replies, gen) -> {
                     JsonNode reply = replyTo(replies, "/meta/unsubscribe");
@@ -224,9 +216,9 @@ public final class BayeuxSession {
     }
 
     /** A listener that was full has room again: fetch more if the session was holding back for it. */
-    public void resume(SessionListener listener) {
+    public void resume(Subscriber listener) {
         onSessionThread(() -> {
-            if (heldBack && state == State.CONNECTED && !anyListenerFull()) {
+            if (heldBack && state == SessionState.CONNECTED && !anyListenerFull()) {
                 heldBack = false;
                 LOG.debug("Session {}: {} drained; fetching again", name, listener.channel());
                 connect();
@@ -242,14 +234,14 @@ public final class BayeuxSession {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             scheduler.execute(() -> {
-                if (state == State.CONNECTED && clientId != null) {
+                if (state == SessionState.CONNECTED && clientId != null) {
                     ArrayNode batch = json.createArrayNode().add(message("/meta/disconnect"));
                     transport.send(cometdUrl, token.value(), batch, DISCONNECT_WAIT)
                             .whenComplete((replies, error) -> done.complete(null));
                 } else {
                     done.complete(null);
                 }
-                transition(State.CLOSED, "closed");
+                transition(SessionState.CLOSED, "closed");
             });
             done.get(DISCONNECT_WAIT.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
@@ -268,28 +260,55 @@ public final class BayeuxSession {
 
     // ------------------------------------------------------------------ state machine, session thread only
 
-    private void transition(State next, String reason) {
-        State previous = state;
-        if (previous == State.CLOSED || (previous == State.FAILED && next != State.CLOSED)) {
+    /**
+     * The one place the state changes: refuses a move that {@link SessionState#isUpdateableTo} does not allow, and
+     * runs the step of the new state (log in, handshake, subscribe and connect) only after the transition that asked
+     * for it has finished, so that a step's own transition (a login's handshake) never runs inside another one.
+     */
+    private void transition(SessionState next, String reason) {
+        SessionState previous = state;
+        if (!previous.isUpdateableTo(next)) {
+            LOG.debug("Session {}: {} -> {} refused ({})", name, previous, next, reason);
             return;
         }
         state = next;
         stateSince = clock.instant();
         statistics.state(next, stateSince);
         LOG.debug("Session {}: {} -> {} ({})", name, previous, next, reason);
-        switch (next) {
+        if (next == SessionState.CLOSED) {
+            clientId = null;
+            subscriptions.clear();
+            steps.clear();
+            return;
+        }
+        steps.add(next);
+        if (stepping) {
+            return;
+        }
+        stepping = true;
+        try {
+            SessionState step;
+            while ((step = steps.poll()) != null) {
+                // a later transition may have left the state whose step was queued
+                if (step == state) {
+                    runStep(step);
+                }
+            }
+        } finally {
+            stepping = false;
+        }
+    }
+
+    private void runStep(SessionState entered) {
+        switch (entered) {
             case LOGGING_IN -> logIn();
             case HANDSHAKING -> handshake();
             case CONNECTED -> {
                 subscribePending();
                 connect();
             }
-            case CLOSED -> {
-                clientId = null;
-                subscriptions.clear();
-            }
             default -> {
-                // IDLE and WAITING_TO_RETRY wait for an event
+                // IDLE, WAITING_TO_RETRY and FAILED wait for an event
             }
         }
     }
@@ -311,8 +330,8 @@ public final class BayeuxSession {
         LIMIT
     }
 
-    private void retry(State after, SfStreamException cause, Pace pace) {
-        if (state == State.FAILED || state == State.CLOSED) {
+    private void retry(SessionState after, SfStreamException cause, Pace pace) {
+        if (state == SessionState.FAILED || state == SessionState.CLOSED) {
             return;
         }
         if (failing(cause)) {
@@ -324,7 +343,7 @@ public final class BayeuxSession {
             case LIMIT -> backOff.max();
         };
         Instant due = clock.instant().plus(delay);
-        if (state == State.WAITING_TO_RETRY) {
+        if (state == SessionState.WAITING_TO_RETRY) {
             // another request of the same outage failed (a connect and a subscribe were both under way): one back-off
             // whose end does the strongest of the pending actions, and no second report of it; an answer that allows
             // an earlier retry than the one scheduled (the server is reachable again) moves the retry forward
@@ -350,7 +369,7 @@ public final class BayeuxSession {
         LOG.debug("Session {}: the failure in full", name, cause);
         reportToAll(cause);
         retryTarget = after;
-        transition(State.WAITING_TO_RETRY, "before " + after);
+        transition(SessionState.WAITING_TO_RETRY, "before " + after);
         scheduleRetry(delay, due);
     }
 
@@ -359,13 +378,13 @@ public final class BayeuxSession {
         // a timer of an earlier wait must not end this one
         long wait = ++retrySequence;
         scheduler.schedule(() -> onSessionThread(() -> {
-            if (state == State.WAITING_TO_RETRY && wait == retrySequence) {
+            if (state == SessionState.WAITING_TO_RETRY && wait == retrySequence) {
                 transition(retryTarget, "back-off over");
             }
         }), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private static String describe(State action) {
+    private static String describe(SessionState action) {
         return switch (action) {
             case LOGGING_IN -> "logging in again";
             case HANDSHAKING -> "handshaking again (every channel resumes after its last event)";
@@ -374,7 +393,7 @@ public final class BayeuxSession {
     }
 
     /** A new login also handshakes and reconnects, a handshake also reconnects: lower ranks do more. */
-    private static int recoveryRank(State action) {
+    private static int recoveryRank(SessionState action) {
         return switch (action) {
             case LOGGING_IN -> 0;
             case HANDSHAKING -> 1;
@@ -389,10 +408,10 @@ public final class BayeuxSession {
             cometdUrl = URI.create(token.instanceUrl() + "/cometd/" + apiVersion);
             LOG.info("Session {}: logged in with the {} flow; streaming endpoint {}", name, login.flow().displayName(),
                     cometdUrl);
-            transition(State.HANDSHAKING, "logged in");
+            transition(SessionState.HANDSHAKING, "logged in");
         } catch (SalesforceLoginException e) {
             // rejected credentials will be rejected again: wait as long as the policy allows, not the first delay
-            retry(State.LOGGING_IN, e, e.isCredentialsRejected() ? Pace.LIMIT : Pace.TRANSPORT);
+            retry(SessionState.LOGGING_IN, e, e.isCredentialsRejected() ? Pace.LIMIT : Pace.TRANSPORT);
         }
     }
 
@@ -421,7 +440,7 @@ public final class BayeuxSession {
     private void onHandshakeReply(List<JsonNode> replies, int gen) {
         JsonNode reply = replyTo(replies, "/meta/handshake");
         if (reply == null) {
-            retry(State.HANDSHAKING, new BayeuxTransportException("Handshake answer without a /meta/handshake reply", 200, null),
+            retry(SessionState.HANDSHAKING, new BayeuxTransportException("Handshake answer without a /meta/handshake reply", 200, null),
                     Pace.TRANSPORT);
             return;
         }
@@ -429,11 +448,11 @@ public final class BayeuxSession {
             String error = errorOf(reply);
             SfStreamException cause = new SfStreamException("Salesforce denied the handshake: " + error);
             if (error.contains("401::")) {
-                retry(State.LOGGING_IN, cause, Pace.ANSWER);
+                retry(SessionState.LOGGING_IN, cause, Pace.ANSWER);
             } else if (isLimit(error)) {
-                retry(State.HANDSHAKING, limitReached(error), Pace.LIMIT);
+                retry(SessionState.HANDSHAKING, limitReached(error), Pace.LIMIT);
             } else {
-                retry(State.HANDSHAKING, cause, Pace.ANSWER);
+                retry(SessionState.HANDSHAKING, cause, Pace.ANSWER);
             }
             return;
         }
@@ -446,7 +465,7 @@ public final class BayeuxSession {
         healthy();
         statistics.handshaked();
         LOG.info("Session {}: Bayeux handshake done with {}", name, cometdUrl);
-        transition(State.CONNECTED, "handshake successful");
+        transition(SessionState.CONNECTED, "handshake successful");
     }
 
     private void subscribePending() {
@@ -458,7 +477,7 @@ public final class BayeuxSession {
     }
 
     private void connect() {
-        if (state != State.CONNECTED || connectOutstanding) {
+        if (state != SessionState.CONNECTED || connectOutstanding) {
             return;
         }
         connectOutstanding = true;
@@ -480,7 +499,7 @@ public final class BayeuxSession {
         readAdvice(reply);
         JsonNode serverDisconnect = replyTo(replies, "/meta/disconnect");
         if (serverDisconnect != null) {
-            retry(State.HANDSHAKING, new SfStreamException("Salesforce closed the Bayeux session (server /meta/disconnect)"),
+            retry(SessionState.HANDSHAKING, new SfStreamException("Salesforce closed the Bayeux session (server /meta/disconnect)"),
                     Pace.ANSWER);
             return;
         }
@@ -500,16 +519,16 @@ public final class BayeuxSession {
         String error = errorOf(reply);
         String reconnect = reply.path("advice").path("reconnect").asText("");
         if (error.startsWith("401::") || error.contains("does not match the session")) {
-            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
+            retry(SessionState.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
         } else if (error.startsWith("403::Unknown client") || "handshake".equals(reconnect)) {
             handshakeAgain(error);
         } else if (isLimit(error)) {
-            retry(State.HANDSHAKING, limitReached(error), Pace.LIMIT);
+            retry(SessionState.HANDSHAKING, limitReached(error), Pace.LIMIT);
         } else if ("none".equals(reconnect)) {
-            retry(State.LOGGING_IN, new SfStreamException("Salesforce ended the session (advice none): " + error),
+            retry(SessionState.LOGGING_IN, new SfStreamException("Salesforce ended the session (advice none): " + error),
                     Pace.LIMIT);
         } else {
-            retry(State.CONNECTED, new SfStreamException("Bayeux connect failed: " + error), Pace.ANSWER);
+            retry(SessionState.CONNECTED, new SfStreamException("Bayeux connect failed: " + error), Pace.ANSWER);
         }
     }
 
@@ -532,7 +551,7 @@ public final class BayeuxSession {
                 KEEP_ALIVE.toSeconds());
         int expectedGeneration = generation;
         scheduler.schedule(() -> onSessionThread(() -> {
-            if (heldBack && hold == holdSequence && generation == expectedGeneration && state == State.CONNECTED) {
+            if (heldBack && hold == holdSequence && generation == expectedGeneration && state == SessionState.CONNECTED) {
                 heldBack = false;
                 LOG.debug("Session {}: connecting while an endpoint is still full, to keep the session alive", name);
                 connect();
@@ -587,7 +606,7 @@ public final class BayeuxSession {
         if (reply != null && reply.path("successful").asBoolean(false)) {
             subscription.status = Status.SUBSCRIBED;
             LOG.info("Session {}: subscribed {} after replayId {}", name, channel, from);
-            subscription.listener.onSubscribed(from);
+            subscription.listener.onSubscribed(startAtOf(from));
             return;
         }
         String error = reply == null ? "no /meta/subscribe reply" : errorOf(reply);
@@ -596,7 +615,7 @@ public final class BayeuxSession {
             handshakeAgain(error);
         } else if (error.contains("401::")) {
             subscription.status = Status.PENDING;
-            retry(State.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
+            retry(SessionState.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
         } else if (isLimit(error)) {
             subscription.status = Status.PENDING;
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
@@ -617,7 +636,8 @@ public final class BayeuxSession {
             SubscriptionException failure = new SubscriptionException(channel.subscription(), error,
                     "Salesforce refused the subscription to " + channel + " (replayId " + from + "): " + error + hint);
             LOG.error("Session {}: {}", name, failure.getMessage());
-            subscription.listener.onError(failure, true);
+            subscription.listener.onError(new TransportError(isInvalidReplayId(error)
+                    ? TransportError.Kind.STALE_POSITION : TransportError.Kind.FATAL, failure, true));
         }
     }
 
@@ -632,12 +652,12 @@ public final class BayeuxSession {
         if (subscription.fallback != null && subscription.fallback == rejected) {
             return false;
         }
-        java.util.OptionalLong fallback = subscription.listener.fallbackFor(rejected, error);
+        Optional<StartAt> fallback = subscription.listener.fallbackFor(Long.toString(rejected), error);
         if (fallback.isEmpty()) {
             return false;
         }
         subscription.lastTaken = null;
-        subscription.fallback = fallback.getAsLong();
+        subscription.fallback = replayIdOf(fallback.get());
         statistics.countFallback();
         LOG.warn("Session {}: Salesforce rejected replayId {} of {} ({}); resubscribing with {}", name, rejected,
                 subscription.listener.channel(), error, subscription.fallback);
@@ -651,10 +671,11 @@ public final class BayeuxSession {
             delay = minimumDelay;
         }
         LOG.warn("Session {}: {}; retrying in {} ms", name, cause.getMessage(), delay.toMillis());
-        subscription.listener.onError(cause, false);
+        subscription.listener.onError(new TransportError(isLimit(cause.getMessage())
+                ? TransportError.Kind.LIMIT : TransportError.Kind.TRANSIENT, cause, false));
         int expectedGeneration = generation;
         scheduler.schedule(() -> onSessionThread(() -> {
-            if (generation == expectedGeneration && state == State.CONNECTED && subscription.status == Status.PENDING
+            if (generation == expectedGeneration && state == SessionState.CONNECTED && subscription.status == Status.PENDING
                     && subscriptions.get(subscription.listener.channel().subscription()) == subscription) {
                 sendSubscribe(subscription);
             }
@@ -671,9 +692,9 @@ public final class BayeuxSession {
         SfStreamException cause = error instanceof SfStreamException sfe
                 ? sfe : new BayeuxTransportException("Bayeux request failed: " + SalesforceLogin.describe(error), 0, error);
         if (cause instanceof BayeuxTransportException bte && (bte.getHttpStatus() == 401 || bte.getHttpStatus() == 403)) {
-            retry(State.LOGGING_IN, cause, Pace.ANSWER);
+            retry(SessionState.LOGGING_IN, cause, Pace.ANSWER);
         } else {
-            retry(State.HANDSHAKING, cause, Pace.TRANSPORT);
+            retry(SessionState.HANDSHAKING, cause, Pace.TRANSPORT);
         }
     }
 
@@ -683,12 +704,12 @@ public final class BayeuxSession {
      */
     private void handshakeAgain(String error) {
         statistics.rehandshake();
-        if (answersActedOn == 0 && state == State.CONNECTED) {
+        if (answersActedOn == 0 && state == SessionState.CONNECTED) {
             answersActedOn++;
             LOG.info("Session {}: server asks for a new handshake ({}); channels resume after their last event", name, error);
-            transition(State.HANDSHAKING, error);
+            transition(SessionState.HANDSHAKING, error);
         } else {
-            retry(State.HANDSHAKING, new SfStreamException("Salesforce asks for a new handshake again: " + error),
+            retry(SessionState.HANDSHAKING, new SfStreamException("Salesforce asks for a new handshake again: " + error),
                     Pace.ANSWER);
         }
     }
@@ -704,27 +725,24 @@ public final class BayeuxSession {
                 LOG.trace("Session {}: dropped an event of {} (not subscribed)", name, channelName);
                 continue;
             }
-            JsonNode replayNode = event.replayId();
-            // a replayId must be a non-negative long: a negative, fractional or overflowing one would poison lastTaken
-            // (dropping every later event as already taken) or the stored marker (-2 means replay everything)
-            if (replayNode == null
-                    || !((replayNode.isIntegralNumber() && replayNode.canConvertToLong() && replayNode.asLong() >= 0)
-                         || (replayNode.isTextual() && replayNode.asText().matches("\\d{1,18}")))) {
+            String position = event.position();
+            // the reader gives a position only to a non-negative long replayId (see BayeuxResponseReader.positionOf)
+            if (position == null) {
                 statistics.countMalformed();
                 SubscriptionException malformed = new SubscriptionException(channelName, null,
                         "Skipped an event of " + channelName + " without a valid data.event.replayId"
                                                                         + " (a non-negative integer)");
                 LOG.warn("Session {}: {}", name, malformed.getMessage());
-                subscription.listener.onError(malformed, false);
+                subscription.listener.onError(new TransportError(TransportError.Kind.TRANSIENT, malformed, false));
                 continue;
             }
-            long replayId = replayNode.asLong();
+            long replayId = Long.parseLong(position);
             if (subscription.lastTaken != null && replayId <= subscription.lastTaken) {
                 // replayed again after a new handshake: already taken once in this process
                 LOG.trace("Session {}: dropped replayId {} of {} (already taken)", name, replayId, channelName);
                 continue;
             }
-            subscription.listener.offer(event, replayId);
+            subscription.listener.offer(event);
             subscription.lastTaken = replayId;
             statistics.countReceived();
         }
@@ -776,7 +794,7 @@ public final class BayeuxSession {
         LOG.trace("Session {}: >> {}", name, message);
         transport.send(cometdUrl, token.value(), batch, timeout)
                 .whenComplete((response, error) -> onSessionThread(() -> {
-                    if (state == State.CLOSED || state == State.FAILED || gen != generation) {
+                    if (state == SessionState.CLOSED || state == SessionState.FAILED || gen != generation) {
                         return;
                     }
                     if (error != null) {
@@ -852,8 +870,8 @@ public final class BayeuxSession {
 
     /** True when the session has failed for good. */
     private boolean checkOutage() {
-        if (state == State.FAILED || state == State.CLOSED || unhealthySince == null) {
-            return state == State.FAILED;
+        if (state == SessionState.FAILED || state == SessionState.CLOSED || unhealthySince == null) {
+            return state == SessionState.FAILED;
         }
         Duration lasting = Duration.between(unhealthySince, clock.instant());
         if (!maxErroneousPeriod.isZero() && !maxErroneousPeriod.isNegative() && lasting.compareTo(maxErroneousPeriod) >= 0) {
@@ -882,7 +900,7 @@ public final class BayeuxSession {
         LOG.error("{}", fatal.getMessage());
         statistics.failed(fatal, clock.instant());
         statistics.fatal(fatal.getMessage());
-        transition(State.FAILED, "maxErroneousPeriod exceeded");
+        transition(SessionState.FAILED, "maxErroneousPeriod exceeded");
         clientId = null;
         for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
             subscription.listener.onFatal(fatal);
@@ -903,9 +921,39 @@ public final class BayeuxSession {
 
     private void reportToAll(SfStreamException error) {
         statistics.failed(error, clock.instant());
+        TransportError classified = new TransportError(kindOf(error), error, false);
         for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
-            subscription.listener.onError(error, false);
+            subscription.listener.onError(classified);
         }
+    }
+
+    /** The kind of a session-wide error, for subscribers that know nothing of Bayeux. */
+    static TransportError.Kind kindOf(SfStreamException error) {
+        if (error instanceof SalesforceLoginException login && login.isCredentialsRejected()) {
+            return TransportError.Kind.CREDENTIALS;
+        }
+        if (error instanceof BayeuxTransportException transport
+                && (transport.getHttpStatus() == 401 || transport.getHttpStatus() == 403)) {
+            return TransportError.Kind.CREDENTIALS;
+        }
+        if (error.getMessage() != null && error.getMessage().startsWith("Salesforce streaming limit reached")) {
+            return TransportError.Kind.LIMIT;
+        }
+        return TransportError.Kind.TRANSIENT;
+    }
+
+    /** The replayId a Bayeux subscribe sends for a start: -1 new events, -2 all retained, else the decimal position. */
+    static long replayIdOf(StartAt start) {
+        return switch (start.kind()) {
+            case NEW -> -1;
+            case ALL -> -2;
+            case AFTER -> Long.parseLong(start.position());
+        };
+    }
+
+    /** The start a subscribe with {@code replayId} made. */
+    static StartAt startAtOf(long replayId) {
+        return replayId == -1 ? StartAt.NEW : replayId == -2 ? StartAt.ALL : StartAt.after(Long.toString(replayId));
     }
 
     private void onSessionThread(Runnable action) {

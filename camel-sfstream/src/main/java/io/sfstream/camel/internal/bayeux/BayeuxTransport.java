@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
  * Posts Bayeux message arrays to the streaming endpoint and parses the JSON arrays it answers. One transport, with
  * its own cookie jar, per Bayeux session: Salesforce ties a session to its {@code BAYEUX_BROWSER} cookie.
  */
-public final class BayeuxTransport {
+public final class BayeuxTransport implements BayeuxRequests {
 
     private final HttpClient http;
     private final CookieManager cookies;
@@ -92,7 +92,8 @@ public final class BayeuxTransport {
     }
 
     /** A new handshake starts a new session: cookies of the old one must not leak into it. */
-    void clearCookies() {
+    @Override
+    public void clearCookies() {
         cookies.getCookieStore().removeAll();
     }
 
@@ -100,7 +101,8 @@ public final class BayeuxTransport {
      * Sends messages and completes with the replies and events of the answer, each in order, or exceptionally with a
      * {@link BayeuxTransportException}.
      */
-    CompletableFuture<BayeuxResponse> send(URI url, String accessToken, ArrayNode messages, Duration timeout) {
+    @Override
+    public CompletableFuture<BayeuxResponse> send(URI url, String accessToken, ArrayNode messages, Duration timeout) {
         HttpRequest request;
         try {
             request = HttpRequest.newBuilder(url)

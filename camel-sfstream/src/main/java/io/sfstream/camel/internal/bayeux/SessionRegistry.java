@@ -1,12 +1,12 @@
 package io.sfstream.camel.internal.bayeux;
 
-import io.sfstream.camel.SfStreamComponent;
 import io.sfstream.camel.SfStreamConfiguration;
-import io.sfstream.camel.SfStreamEndpoint;
 import io.sfstream.camel.internal.login.HttpClients;
 import io.sfstream.camel.internal.login.SalesforceLogin;
-import io.sfstream.camel.internal.transport.SessionListener;
 import io.sfstream.camel.internal.transport.SharedMappers;
+import io.sfstream.camel.internal.transport.Subscriber;
+import io.sfstream.camel.internal.transport.Transport;
+import io.sfstream.camel.internal.transport.TransportStatus;
 
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
 import org.apache.camel.spi.ExecutorServiceManager;
 
 /**
@@ -35,7 +36,6 @@ import org.apache.camel.spi.ExecutorServiceManager;
  */
 public final class SessionRegistry {
 
-    private final SfStreamComponent component;
     private final AtomicInteger sequence = new AtomicInteger();
     // guarded by this
     private final Map<String, List<Entry>> byKey = new HashMap<>();
@@ -44,28 +44,53 @@ public final class SessionRegistry {
         final BayeuxSession session;
         final ScheduledExecutorService scheduler;
         final ExecutorService requests;
+        final ExecutorServiceManager executors;
         final Set<String> channels = new HashSet<>();
 
-        Entry(BayeuxSession session, ScheduledExecutorService scheduler, ExecutorService requests) {
+        Entry(BayeuxSession session, ScheduledExecutorService scheduler, ExecutorService requests,
+              ExecutorServiceManager executors) {
             this.session = session;
+            this.executors = executors;
             this.requests = requests;
             this.scheduler = scheduler;
         }
     }
 
-    public SessionRegistry(SfStreamComponent component) {
-        this.component = component;
+    /**
+     * The transport of an endpoint's settings: each subscription it opens is carried by a session of those settings,
+     * created when needed.
+     */
+    public Transport transport(SfStreamConfiguration config, CamelContext context) {
+        return subscriber -> {
+            BayeuxSession session = subscribe(config, context, subscriber);
+            return new Transport.Subscription() {
+                @Override
+                public void more() {
+                    session.resume(subscriber);
+                }
+
+                @Override
+                public TransportStatus status() {
+                    return session.statistics();
+                }
+
+                @Override
+                public void close() {
+                    unsubscribe(session, subscriber);
+                }
+            };
+        };
     }
 
-    /** Subscribes the listener on a session of its endpoint's credentials, creating one when needed. */
-    public synchronized BayeuxSession subscribe(SfStreamEndpoint endpoint, SessionListener listener) {
-        String key = keyOf(endpoint.getConfiguration());
+    /** Subscribes the listener on a session of its endpoint's settings, creating one when needed. */
+    synchronized BayeuxSession subscribe(SfStreamConfiguration config, CamelContext context, Subscriber listener) {
+        String key = keyOf(config);
         String channel = listener.channel().subscription();
         List<Entry> entries = byKey.computeIfAbsent(key, k -> new ArrayList<>());
         Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)
-                && e.session.statistics().state() != BayeuxSession.State.FAILED).findFirst().orElse(null);
+                && e.session.statistics().sessionState() != SessionState.FAILED).findFirst().orElse(null);
         if (entry == null) {
-            entry = newSession(endpoint.getConfiguration());
+            entry = newSession(config, context);
             entries.add(entry);
         }
         entry.channels.add(channel);
@@ -74,7 +99,7 @@ public final class SessionRegistry {
     }
 
     /** Unsubscribes the listener; a session left without channels disconnects and ends. */
-    public synchronized void unsubscribe(BayeuxSession session, SessionListener listener) {
+    synchronized void unsubscribe(BayeuxSession session, Subscriber listener) {
         for (List<Entry> entries : byKey.values()) {
             for (Entry entry : entries) {
                 if (entry.session == session) {
@@ -102,29 +127,29 @@ public final class SessionRegistry {
 
     private void close(Entry entry) {
         entry.session.close();
-        component.getCamelContext().getExecutorServiceManager().shutdownNow(entry.scheduler);
+        entry.executors.shutdownNow(entry.scheduler);
         // after the session's courtesy /meta/disconnect: interrupts a long poll still waiting
-        component.getCamelContext().getExecutorServiceManager().shutdownNow(entry.requests);
+        entry.executors.shutdownNow(entry.requests);
     }
 
-    private Entry newSession(SfStreamConfiguration config) {
+    private Entry newSession(SfStreamConfiguration config, CamelContext context) {
         String name = "sfstream-" + sequence.incrementAndGet();
-        ExecutorServiceManager executors = component.getCamelContext().getExecutorServiceManager();
+        ExecutorServiceManager executors = context.getExecutorServiceManager();
         ScheduledExecutorService scheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamSession-" + name);
         // connect timeout, proxy and TLS from the options: see HttpClients
-        HttpClient.Builder http = HttpClients.builder(config, component.getCamelContext());
+        HttpClient.Builder http = HttpClients.builder(config, context);
         // unbounded: the HTTP client's own tasks run here too, beside the sends that wait for their answers
         ExecutorService requests = executors.newCachedThreadPool(this, "SfStreamHttp-" + name);
         http.executor(requests);
         ObjectMapper json = SharedMappers.protocol();
         BayeuxTransport transport = new BayeuxTransport(http, json, config.getMaxMessageSize(),
                 config.getHttpRequestTimeout(), requests);
-        SalesforceLogin login = new SalesforceLogin(transport.http(), json, config, component.getCamelContext());
+        SalesforceLogin login = new SalesforceLogin(transport.http(), json, config, context);
         BackOff backOff = new BackOff(config.getTimeToWaitBeforeConnectionRetry(), config.getMaxReconnectDelay(),
                 () -> ThreadLocalRandom.current().nextDouble());
         BayeuxSession session = new BayeuxSession(name, login, transport, json, config.getApiVersion(),
                 scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
-        return new Entry(session, scheduler, requests);
+        return new Entry(session, scheduler, requests, executors);
     }
 
     private static String identity(Object bean) {

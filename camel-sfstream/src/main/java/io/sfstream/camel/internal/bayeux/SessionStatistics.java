@@ -1,5 +1,7 @@
 package io.sfstream.camel.internal.bayeux;
 
+import io.sfstream.camel.internal.transport.TransportStatus;
+
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -7,7 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counters and the current state of a Bayeux session, written by the session thread and read by health checks, JMX
  * and tests from any thread.
  */
-public final class SessionStatistics {
+public final class SessionStatistics implements TransportStatus {
 
     private final AtomicLong logins = new AtomicLong();
     private final AtomicLong handshakes = new AtomicLong();
@@ -16,7 +18,7 @@ public final class SessionStatistics {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong fallbacks = new AtomicLong();
     // volatile: written by the session thread, read by monitoring threads; each value is independent of the others
-    private volatile BayeuxSession.State state = BayeuxSession.State.IDLE;
+    private volatile SessionState state = SessionState.IDLE;
     private volatile Instant stateSince;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
@@ -24,7 +26,7 @@ public final class SessionStatistics {
     private volatile boolean timedOut;
     private volatile String fatalError;
 
-    void state(BayeuxSession.State state, Instant since) {
+    void state(SessionState state, Instant since) {
         this.state = state;
         this.stateSince = since;
     }
@@ -79,11 +81,13 @@ public final class SessionStatistics {
     }
 
     /** When the current outage began: the first failure since the last successful handshake or connect; null when none. */
+    @Override
     public Instant unhealthySince() {
         return unhealthySince;
     }
 
     /** Whether the current outage has lasted connectionTimeout: the readiness check reports DOWN. */
+    @Override
     public boolean isTimedOut() {
         return timedOut;
     }
@@ -93,23 +97,32 @@ public final class SessionStatistics {
         return fatalError;
     }
 
-    public BayeuxSession.State state() {
+    public SessionState sessionState() {
         return state;
     }
 
+    @Override
+    public String state() {
+        return state.name();
+    }
+
+    @Override
     public Instant stateSince() {
         return stateSince;
     }
 
+    @Override
     public long logins() {
         return logins.get();
     }
 
+    @Override
     public long handshakes() {
         return handshakes.get();
     }
 
-    public long rehandshakes() {
+    @Override
+    public long reconnects() {
         return rehandshakes.get();
     }
 
@@ -121,10 +134,12 @@ public final class SessionStatistics {
         return malformed.get();
     }
 
+    @Override
     public String lastError() {
         return lastError;
     }
 
+    @Override
     public Instant lastErrorAt() {
         return lastErrorAt;
     }

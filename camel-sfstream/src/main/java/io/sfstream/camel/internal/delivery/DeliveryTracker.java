@@ -52,16 +52,6 @@ public final class DeliveryTracker {
         return watermark;
     }
 
-    /** The oldest event handed over and not done, or null. */
-    synchronized ReplayMarker oldestInFlight() {
-        Ticket first = inFlight.peekFirst();
-        return first == null ? null : first.marker;
-    }
-
-    synchronized int size() {
-        return inFlight.size();
-    }
-
     public synchronized void clear() {
         inFlight.clear();
     }

@@ -55,14 +55,16 @@ public final class EventMapper {
     }
 
     /**
-     * Fills {@code target} from {@code event}; a body that cannot be bound fails with the channel and replayId.
+     * Fills {@code target} from {@code event}; a body that cannot be bound fails with the channel and position. The
+     * {@link SfStreamConstants#REPLAY_ID} header is the position as a Long when it is a decimal replayId.
      *
      * @return the event's creation time (the {@link SfStreamConstants#CREATED_DATE} header), or null
      */
-    public Instant map(StreamEvent event, long replayId, Message target) {
+    public Instant map(StreamEvent event, Message target) {
         StreamEvent.HeaderFields fields = event.fields();
+        String replayId = event.position();
         target.setHeader(SfStreamConstants.CHANNEL, event.channel());
-        target.setHeader(SfStreamConstants.REPLAY_ID, replayId);
+        target.setHeader(SfStreamConstants.REPLAY_ID, replayIdHeader(replayId));
         Instant createdDate = switch (kind) {
             case PUSH_TOPIC, GENERIC -> instant(fields.eventCreatedDate());
             case PLATFORM_EVENT -> instant(fields.payloadCreatedDate());
@@ -91,7 +93,16 @@ public final class EventMapper {
     }
 
     /** The body, read once from the bytes of {@code data} with the configured mapper (its modules and features apply). */
-    private Object body(byte[] data, String channel, long replayId) {
+    /** A decimal position as the Long header it always was; any other position as its text. */
+    private static Object replayIdHeader(String position) {
+        try {
+            return Long.valueOf(position);
+        } catch (NumberFormatException e) {
+            return position;
+        }
+    }
+
+    private Object body(byte[] data, String channel, String replayId) {
         try {
             return switch (bodyType) {
                 case MAP -> mapReader.readValue(data);

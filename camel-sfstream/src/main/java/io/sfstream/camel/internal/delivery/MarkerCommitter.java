@@ -61,17 +61,8 @@ public final class MarkerCommitter {
         LOG.trace("Committed replay marker {} of {}", marker, key);
     }
 
-    /** The newest marker committed by the route (maybe not yet written). */
-    ReplayMarker latest() {
-        return latest.get();
-    }
-
     /** The newest marker written and flushed to the store. */
     public ReplayMarker written() {
         return written.get();
-    }
-
-    String key() {
-        return key;
     }
 }

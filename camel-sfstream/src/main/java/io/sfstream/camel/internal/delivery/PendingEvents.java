@@ -20,17 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PendingEvents {
 
-    /** One event as the session handed it over. */
-    public record Event(StreamEvent event, long replayId) {
-    }
-
     /** Put on the queue to end the dispatcher after the exchange it is running. */
-    private static final Event STOP = new Event(null, 0);
+    private static final StreamEvent STOP = new StreamEvent(null, null, null, new byte[0]);
 
     private final int maxPendingCount;
     private final int maxBatchSize;
     private final Duration batchTimeout;
-    private final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<StreamEvent> queue = new LinkedBlockingQueue<>();
     /** Queued plus in flight. */
     private final AtomicInteger pending = new AtomicInteger();
     private final Object resumed = new Object();
@@ -56,9 +52,9 @@ public final class PendingEvents {
         draining = false;
     }
 
-    public void add(StreamEvent event, long replayId) {
+    public void add(StreamEvent event) {
         pending.incrementAndGet();
-        queue.add(new Event(event, replayId));
+        queue.add(event);
     }
 
     /** Queued plus in flight. */
@@ -105,17 +101,17 @@ public final class PendingEvents {
      * The next event, or up to maxBatchSize events gathered within batchTimeout, once not suspended; null when
      * stopping. Blocks the dispatcher thread.
      */
-    public List<Event> nextBatch() throws InterruptedException {
-        Event first = queue.take();
+    public List<StreamEvent> nextBatch() throws InterruptedException {
+        StreamEvent first = queue.take();
         if (first == STOP) {
             return null;
         }
-        List<Event> batch = new ArrayList<>(Math.min(maxBatchSize, 64));
+        List<StreamEvent> batch = new ArrayList<>(Math.min(maxBatchSize, 64));
         batch.add(first);
         long deadline = System.nanoTime() + batchTimeout.toNanos();
         while (batch.size() < maxBatchSize) {
             long left = deadline - System.nanoTime();
-            Event next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            StreamEvent next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {
                 break;
             }

@@ -1,13 +1,11 @@
 package io.sfstream.camel.internal.transport;
 
-import io.sfstream.camel.internal.delivery.BackgroundPreload;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The component's two shared ObjectMappers, each created at its first use rather than when a class referring to it is
  * loaded: creating the first ObjectMapper loads some 500 Jackson classes (about 190 ms of a cold start), and
- * {@link BackgroundPreload} does that on another thread while Camel is still building routes. Holder classes make the
+ * the component's background preload does that on another thread while Camel is still building routes. Holder classes make the
  * creation thread-safe: whoever comes first creates, anyone else waits for it.
  */
 public final class SharedMappers {

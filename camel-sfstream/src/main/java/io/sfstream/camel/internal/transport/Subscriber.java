@@ -1,51 +1,51 @@
 package io.sfstream.camel.internal.transport;
 
+import java.util.Optional;
+
 import io.sfstream.camel.SfStreamException;
-import io.sfstream.camel.SubscriptionException;
-import io.sfstream.camel.internal.bayeux.BayeuxSession;
 
 /**
- * What a Bayeux session needs from the endpoint that subscribes one channel. The session calls every method from its
- * own thread, one call at a time.
+ * What a transport needs from the endpoint that subscribes one channel: the delivery core's side of the seam. The
+ * transport calls every method from its own thread, one call at a time.
  */
-public interface SessionListener {
+public interface Subscriber {
 
     Channel channel();
 
     /**
-     * Where to start when the session subscribes the channel and has handed no event of it to this listener yet: -1,
-     * -2 or a replayId whose successors are wanted. After that the session resumes after the last event it handed over.
+     * Where to start when the transport opens the channel and has handed no event of it to this subscriber yet. After
+     * that the transport resumes after the last event it handed over.
      */
-    long initialReplayId();
+    StartAt startAt();
 
     /** Takes one event, in the order the server sent the channel's events. Never refuses it. */
-    void offer(StreamEvent event, long replayId);
+    void offer(StreamEvent event);
 
     /**
-     * Whether the listener holds as many unprocessed events as it may: the session then fetches no more until
-     * {@link BayeuxSession#resume} is called.
+     * Whether the subscriber holds as many unprocessed events as it may: the transport then fetches no more (holds
+     * back) until {@link Transport.Subscription#more()} is called.
      */
     boolean isFull();
 
     /**
-     * Salesforce rejected {@code rejectedReplayId} as no longer retained. Returns the replayId to resubscribe with (-1
-     * or -2), or empty to give up on the channel.
+     * The server rejected {@code rejectedPosition} as no longer retained (a stale position). Returns where to start
+     * instead ({@link StartAt#NEW} or {@link StartAt#ALL}), or empty to give up on the channel.
      */
-    java.util.OptionalLong fallbackFor(long rejectedReplayId, String error);
+    Optional<StartAt> fallbackFor(String rejectedPosition, String error);
 
-    /** The channel is subscribed, starting after {@code replayId}. */
-    void onSubscribed(long replayId);
+    /** The channel is subscribed, starting at {@code from}. */
+    void onSubscribed(StartAt from);
 
     /**
-     * Something went wrong for this channel or the whole session. A {@link SubscriptionException} with
-     * {@code channelFailed} true means the session gave up on this channel until the endpoint is restarted.
+     * Something went wrong for this channel or the whole transport, classified. A {@link TransportError#channelFailed()}
+     * error means the transport gave up on this channel until the endpoint is restarted.
      */
-    void onError(SfStreamException error, boolean channelFailed);
+    void onError(TransportError error);
 
     /**
-     * The session stopped for good (maxErroneousPeriod): no event comes until the endpoint is restarted.
+     * The transport stopped for good (maxErroneousPeriod): no event comes until the endpoint is restarted.
      */
     default void onFatal(SfStreamException error) {
-        onError(error, true);
+        onError(new TransportError(TransportError.Kind.FATAL, error, true));
     }
 }

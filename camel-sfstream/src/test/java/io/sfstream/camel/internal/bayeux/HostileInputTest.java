@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static io.sfstream.camel.TestEvents.withPosition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
@@ -246,7 +247,7 @@ public class HostileInputTest {
                     // no data, or a /meta/ channel: a reply, never mapped
                     continue;
                 }
-                mapper.map(events.get(0), replayId, message);
+                mapper.map(withPosition(events.get(0), replayId), message);
                 assertThat(message.getHeader(SfStreamConstants.REPLAY_ID)).isEqualTo(replayId);
                 mapped++;
             } catch (SubscriptionException e) {

@@ -21,6 +21,7 @@ import org.apache.camel.support.DefaultMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import static io.sfstream.camel.TestEvents.withPosition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -94,7 +95,7 @@ public class EventMapperTest {
     private static Message map(ChannelKind kind, BodyType bodyType, Class<?> type, String event, long replayId)
             throws Exception {
         Message message = new DefaultMessage(CONTEXT);
-        new EventMapper(kind, bodyType, type, JSON).map(TestEvents.event(event), replayId, message);
+        new EventMapper(kind, bodyType, type, JSON).map(withPosition(TestEvents.event(event), replayId), message);
         return message;
     }
 
@@ -292,7 +293,7 @@ public class EventMapperTest {
         ObjectMapper decimals = new ObjectMapper()
                 .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         Message message = new DefaultMessage(CONTEXT);
-        new EventMapper(ChannelKind.PUSH_TOPIC, BodyType.MAP, null, decimals).map(TestEvents.event(RICH), 7, message);
+        new EventMapper(ChannelKind.PUSH_TOPIC, BodyType.MAP, null, decimals).map(withPosition(TestEvents.event(RICH), 7), message);
 
         Map<?, ?> sobject = (Map<?, ?>) message.getBody(Map.class).get("sobject");
         assertThat(sobject.get("Ratio")).isInstanceOf(java.math.BigDecimal.class);

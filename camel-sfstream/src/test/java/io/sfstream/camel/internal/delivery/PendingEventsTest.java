@@ -1,5 +1,6 @@
 package io.sfstream.camel.internal.delivery;
 
+import io.sfstream.camel.internal.transport.StreamEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -7,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import static io.sfstream.camel.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -16,10 +18,10 @@ class PendingEventsTest {
     void fullAtTheBoundAndFetchingAgainOnlyOnceHalfIsFree() throws Exception {
         PendingEvents events = new PendingEvents(4, 1, Duration.ZERO);
         for (long id = 1; id <= 3; id++) {
-            events.add(null, id);
+            events.add(event(id));
         }
         assertThat(events.isFull()).isFalse();
-        events.add(null, 4);
+        events.add(event(4));
         assertThat(events.isFull()).isTrue();
 
         assertThat(events.release(1)).as("3 of 4 still pending").isFalse();
@@ -32,20 +34,20 @@ class PendingEventsTest {
     void batchesGatherWhatArrivesWithinTheTimeoutUpToTheMaximum() throws Exception {
         PendingEvents events = new PendingEvents(100, 3, Duration.ofMillis(50));
         for (long id = 1; id <= 4; id++) {
-            events.add(null, id);
+            events.add(event(id));
         }
-        assertThat(events.nextBatch()).extracting(PendingEvents.Event::replayId).containsExactly(1L, 2L, 3L);
-        assertThat(events.nextBatch()).extracting(PendingEvents.Event::replayId).as("partial after the timeout")
-                .containsExactly(4L);
+        assertThat(events.nextBatch()).extracting(StreamEvent::position).containsExactly("1", "2", "3");
+        assertThat(events.nextBatch()).extracting(StreamEvent::position).as("partial after the timeout")
+                .containsExactly("4");
     }
 
     @Test
     void suspendedHandsOutNothingAndReportsFullUntilResumed() throws Exception {
         PendingEvents events = new PendingEvents(100, 1, Duration.ZERO);
         events.suspend();
-        events.add(null, 7);
+        events.add(event(7));
         assertThat(events.isFull()).isTrue();
-        CompletableFuture<List<PendingEvents.Event>> taken = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<List<StreamEvent>> taken = CompletableFuture.supplyAsync(() -> {
             try {
                 return events.nextBatch();
             } catch (InterruptedException e) {
@@ -56,15 +58,15 @@ class PendingEventsTest {
 
         events.resume();
 
-        assertThat(taken.get(5, TimeUnit.SECONDS)).extracting(PendingEvents.Event::replayId).containsExactly(7L);
+        assertThat(taken.get(5, TimeUnit.SECONDS)).extracting(StreamEvent::position).containsExactly("7");
         assertThat(events.isFull()).isFalse();
     }
 
     @Test
     void drainDropsQueuedEventsAndStopEndsTheDispatcher() throws Exception {
         PendingEvents events = new PendingEvents(100, 1, Duration.ZERO);
-        events.add(null, 1);
-        events.add(null, 2);
+        events.add(event(1));
+        events.add(event(2));
         events.drain();
         assertThat(events.isDraining()).isTrue();
         assertThat(events.size()).isZero();
