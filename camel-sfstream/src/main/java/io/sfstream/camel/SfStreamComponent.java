@@ -10,13 +10,14 @@ import java.util.Map;
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.HealthCheckComponent;
 
 /**
  * The {@code sfstream} component: consumes Salesforce streaming events. Endpoints with the same credentials share one
  * Bayeux session.
  */
 @Component("sfstream")
-public class SfStreamComponent extends org.apache.camel.support.HealthCheckComponent {
+public class SfStreamComponent extends HealthCheckComponent {
 
     @Metadata(description = "Component-level defaults of every option; endpoint options override them.")
     private SfStreamConfiguration configuration = new SfStreamConfiguration();

@@ -7,13 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Route;
+import org.apache.camel.spi.annotations.DevConsole;
 import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.support.console.AbstractDevConsole;
 
 /**
  * The Camel dev console {@code sfstream}: per sfstream consumer the same data as its JMX attributes, as text and JSON.
  */
-@org.apache.camel.spi.annotations.DevConsole(name = "sfstream", displayName = "Salesforce Streaming",
+@DevConsole(name = "sfstream", displayName = "Salesforce Streaming",
                                              description = "sfstream consumers: session state, replay progress, errors")
 public class SfStreamDevConsole extends AbstractDevConsole {
 

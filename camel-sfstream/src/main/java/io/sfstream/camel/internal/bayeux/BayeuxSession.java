@@ -21,12 +21,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -206,7 +208,7 @@ public final class BayeuxSession {
             subscriptions.remove(key);
             if (state == SessionState.CONNECTED
                     && (subscription.status == Status.SUBSCRIBED || subscription.status == Status.SUBSCRIBING)) {
-                send(message("/meta/unsubscribe").put("subscription", key), REQUEST_TIMEOUT, (replies, gen) -> {
+                send(message("/meta/unsubscribe").put("subscription", key), REQUEST_TIMEOUT, replies -> {
                     JsonNode reply = replyTo(replies, "/meta/unsubscribe");
                     LOG.info("Session {}: unsubscribed {}{}", name, key,
                             reply != null && !reply.path("successful").asBoolean() ? " (server: " + errorOf(reply) + ")" : "");
@@ -437,7 +439,7 @@ public final class BayeuxSession {
                 error -> onTransportError(error));
     }
 
-    private void onHandshakeReply(List<JsonNode> replies, int gen) {
+    private void onHandshakeReply(List<JsonNode> replies) {
         JsonNode reply = replyTo(replies, "/meta/handshake");
         if (reply == null) {
             retry(SessionState.HANDSHAKING, new BayeuxTransportException("Handshake answer without a /meta/handshake reply", 200, null),
@@ -493,7 +495,7 @@ public final class BayeuxSession {
         });
     }
 
-    private void onConnectReply(List<JsonNode> replies, int gen) {
+    private void onConnectReply(List<JsonNode> replies) {
         connectOutstanding = false;
         JsonNode reply = replyTo(replies, "/meta/connect");
         readAdvice(reply);
@@ -587,7 +589,7 @@ public final class BayeuxSession {
         subscription.status = Status.SUBSCRIBING;
         ObjectNode subscribe = message("/meta/subscribe").put("subscription", channel.subscription());
         subscribe.putObject("ext").putObject("replay").put(channel.name(), from);
-        send(subscribe, REQUEST_TIMEOUT, (replies, gen) -> onSubscribeReply(subscription, from, replies),
+        send(subscribe, REQUEST_TIMEOUT, replies -> onSubscribeReply(subscription, from, replies),
                 error -> {
                     if (subscription.status == Status.SUBSCRIBING) {
                         subscription.status = Status.PENDING;
@@ -643,7 +645,7 @@ public final class BayeuxSession {
 
     /** Salesforce's text varies in spacing and wording: match the parts that identify it. */
     static boolean isInvalidReplayId(String error) {
-        String lower = error.toLowerCase(java.util.Locale.ROOT);
+        String lower = error.toLowerCase(Locale.ROOT);
         return lower.contains("replayid") && (lower.contains("invalid") || lower.contains("wasn't found"));
     }
 
@@ -787,7 +789,7 @@ public final class BayeuxSession {
      * Sends one message and handles the answer on the session thread: events first (whatever the request), then the
      * reply. Answers that belong to an earlier handshake are ignored: their channels are resubscribed anyway.
      */
-    private void send(ObjectNode message, Duration timeout, BiConsumer<List<JsonNode>, Integer> onReplies,
+    private void send(ObjectNode message, Duration timeout, Consumer<List<JsonNode>> onReplies,
                       Consumer<Throwable> onError) {
         int gen = generation;
         ArrayNode batch = json.createArrayNode().add(message);
@@ -798,13 +800,13 @@ public final class BayeuxSession {
                         return;
                     }
                     if (error != null) {
-                        onError.accept(error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                        onError.accept(error instanceof CompletionException && error.getCause() != null
                                 ? error.getCause() : error);
                         return;
                     }
                     LOG.trace("Session {}: << {} {}", name, response.replies(), response.events());
                     handEvents(response.events());
-                    onReplies.accept(response.replies(), gen);
+                    onReplies.accept(response.replies());
                 }));
     }
 
@@ -829,7 +831,7 @@ public final class BayeuxSession {
 
     /** Org-wide limits (concurrent clients, daily events): retrying soon cannot help. */
     static boolean isLimit(String error) {
-        String lower = error.toLowerCase(java.util.Locale.ROOT);
+        String lower = error.toLowerCase(Locale.ROOT);
         return lower.contains("concurrent user limit") || lower.contains("limit exceeded");
     }
 
@@ -967,7 +969,7 @@ public final class BayeuxSession {
         };
         try {
             scheduler.execute(guarded);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             LOG.debug("Session {}: already stopped", name);
         }
     }

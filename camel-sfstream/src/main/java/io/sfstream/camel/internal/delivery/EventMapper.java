@@ -8,11 +8,16 @@ import io.sfstream.camel.internal.transport.StreamEvent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -24,8 +29,8 @@ import org.apache.camel.Message;
  */
 public final class EventMapper {
 
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP_TYPE
-            = new com.fasterxml.jackson.core.type.TypeReference<>() {
+    private static final TypeReference<Map<String, Object>> MAP_TYPE
+            = new TypeReference<>() {
             };
 
     private final ChannelKind kind;
@@ -154,9 +159,9 @@ public final class EventMapper {
             return null;
         }
         try {
-            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
+            long epochDay = LocalDate.of(year, month, day).toEpochDay();
             return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, millis * 1_000_000L);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return null;
         }
     }
@@ -191,8 +196,8 @@ public final class EventMapper {
                 return Instant.parse(node.asText());
             } catch (DateTimeParseException e) {
                 try {
-                    return java.time.OffsetDateTime.parse(node.asText(),
-                            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX")).toInstant();
+                    return OffsetDateTime.parse(node.asText(),
+                            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX")).toInstant();
                 } catch (DateTimeParseException again) {
                     return null;
                 }

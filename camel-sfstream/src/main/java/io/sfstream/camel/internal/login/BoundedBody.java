@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -127,7 +128,7 @@ public final class BoundedBody {
 
         private void ensureRoom(int n) {
             if (count + n > buf.length) {
-                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
+                buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + n));
             }
         }
 

@@ -12,6 +12,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.security.UnrecoverableKeyException;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,7 +127,7 @@ final class JwtBearer {
         } catch (Exception e) {
             throw new IllegalArgumentException("Cannot load the JWT bearer flow's private key from keystore: "
                                                + e.getClass().getSimpleName()
-                                               + (e instanceof java.security.UnrecoverableKeyException
+                                               + (e instanceof UnrecoverableKeyException
                                                        ? " (wrong keyPassword?)" : ""),
                     e);
         }
