@@ -1,29 +1,24 @@
 package io.sfstream.camel;
 
-import java.time.Clock;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import io.sfstream.camel.internal.delivery.ConsumerMetrics;
 import io.sfstream.camel.internal.delivery.Dispatcher;
 import io.sfstream.camel.internal.delivery.MarkerCommitter;
 import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.Transport;
-import io.sfstream.camel.internal.worker.LeaseKeeper;
+import io.sfstream.camel.internal.worker.SubscriptionWorker;
 import io.sfstream.camel.replay.ReplayMarker;
 import io.sfstream.camel.replay.ReplayMarkerStore;
-import io.sfstream.camel.replay.SubscriptionLease;
-import org.apache.camel.AsyncProcessor;
-import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.ShutdownRunningTask;
 import org.apache.camel.Suspendable;
 import org.apache.camel.api.management.ManagedAttribute;
 import org.apache.camel.api.management.ManagedResource;
-import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.ShutdownAware;
 import org.apache.camel.support.DefaultConsumer;
 import org.slf4j.Logger;
@@ -44,18 +39,10 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
     private final SfStreamConfiguration config;
     private final String markerKey;
     private final Dispatcher dispatcher;
-    /** Set when another worker took the subscription (or the lease expired); cleared by a restart. */
-    private final AtomicReference<SubscriptionInUseException> leaseLost = new AtomicReference<>();
-    /** Orders a standby's late subscription against doStop, so a stopped consumer never subscribes. */
-    private final Object lifecycle = new Object();
-    // guarded by lifecycle
-    private boolean stopping;
+    private final SubscriptionWorker worker;
     private ReplayMarkerStore store;
-    /** The lease on the subscription when the store is atomic; null on stores that cannot coordinate workers. */
-    private volatile LeaseKeeper lease;
     private ExecutorService dispatcherThread;
     private ScheduledExecutorService commitScheduler;
-    private ScheduledExecutorService leaseScheduler;
     private volatile ConsumerMetrics metrics = ConsumerMetrics.NONE;
 
     public SfStreamConsumer(SfStreamEndpoint endpoint, Processor processor) {
@@ -65,7 +52,9 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         this.markerKey = endpoint.markerKey();
         long initial = endpoint.initialReplayId();
         StartAt start = initial == -1 ? StartAt.NEW : initial == -2 ? StartAt.ALL : StartAt.after(Long.toString(initial));
-        this.dispatcher = new Dispatcher(endpoint.channel(), markerKey, config, start, new Host());
+        this.worker = new SubscriptionWorker(endpoint.channel().toString(), markerKey, endpoint.workerId(),
+                config.getStrategy(), config.getLeaseDuration());
+        this.dispatcher = new Dispatcher(endpoint.channel(), markerKey, config, start, this, worker);
     }
 
     @Override
@@ -73,17 +62,12 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         return endpoint;
     }
 
-    // ------------------------------------------------------------------ status (JMX, health check, dev console)
-
-    /** This consumer's status now. */
     ConsumerStatus status() {
         Transport.Subscription subscription = dispatcher.subscription();
-        LeaseKeeper keeper = lease;
         return new ConsumerStatus(endpoint.channel().toString(), subscription == null ? null : subscription.status(),
                 dispatcher.pendingCount(), dispatcher.committedMarker(), dispatcher.lastReceived(), endpoint.workerId(),
-                config.getStrategy().name(), keeper == null ? "NONE" : keeper.state().name(),
-                keeper == null ? null : keeper.holder(), keeper == null ? null : keeper.waitingOut(),
-                dispatcher.fatalError(), dispatcher.failure(), leaseLost.get(), config.getConnectionTimeout());
+                config.getStrategy().name(), worker.leaseState(), worker.holder(), worker.waitingOut(),
+                dispatcher.fatalError(), dispatcher.failure(), worker.lostLease(), config.getConnectionTimeout());
     }
 
     @ManagedAttribute(description = "Events fetched and not yet processed by the route")
@@ -91,24 +75,20 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         return dispatcher.pendingCount();
     }
 
-    /** The newest marker written to the store, or null. */
     public ReplayMarker getCommittedMarker() {
         return dispatcher.committedMarker();
     }
 
-    /** The exception that stopped delivery, or null while delivering. */
     public SubscriberErrorException getFailure() {
         return dispatcher.failure();
     }
 
-    /** Why the session of this consumer stopped for good (maxErroneousPeriod), or null; cleared by a restart. */
     public SfStreamException getFatalError() {
         return dispatcher.fatalError();
     }
 
-    /** Why this worker stopped consuming after losing the subscription, or null; cleared by a restart. */
     public SubscriptionInUseException getLeaseLost() {
-        return leaseLost.get();
+        return worker.lostLease();
     }
 
     @ManagedAttribute(description = "Whether the session has been unable to reconnect for connectionTimeout")
@@ -116,7 +96,6 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         return status().connectionTimedOut();
     }
 
-    /** When the session's current outage began, or null when it is connected. */
     public Instant getUnhealthySince() {
         return status().unhealthySince();
     }
@@ -133,7 +112,7 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
 
     @ManagedAttribute(description = "Session state since (ISO-8601)")
     public String getStateSince() {
-        return text(status().stateSince());
+        return Objects.toString(status().stateSince(), null);
     }
 
     @ManagedAttribute(description = "ReplayId of the newest event received")
@@ -161,7 +140,6 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         return status().reconnects();
     }
 
-    /** The message of the newest error of the session or of this consumer's delivery (never a credential), or null. */
     @ManagedAttribute(description = "Newest error")
     public String getLastError() {
         return status().lastError();
@@ -169,7 +147,7 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
 
     @ManagedAttribute(description = "When the newest error happened (ISO-8601)")
     public String getLastErrorSince() {
-        return text(status().lastErrorAt());
+        return Objects.toString(status().lastErrorAt(), null);
     }
 
     @ManagedAttribute(description = "Worker id in the subscription lease")
@@ -192,21 +170,11 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         return status().leaseHolderId();
     }
 
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
-    }
-
-    // ------------------------------------------------------------------ lifecycle
-
     @Override
     protected void doStart() throws Exception {
         super.doStart();
         if (getHealthCheck() == null && endpoint.getComponent().isHealthCheckConsumerEnabled()) {
             setHealthCheck(new SfStreamConsumerHealthCheck(getRouteId(), this::status));
-        }
-        leaseLost.set(null);
-        synchronized (lifecycle) {
-            stopping = false;
         }
         if (metrics == ConsumerMetrics.NONE) {
             metrics = ConsumerMetrics.create(getEndpoint().getCamelContext(), getChannel(), getRouteId());
@@ -224,112 +192,19 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
 
     private void startDelivery() {
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        WorkerStrategy strategy = config.getStrategy();
-        LeaseKeeper keeper = null;
-        MarkerCommitter committer;
-        if (store.isAtomic()) {
-            leaseScheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamLease[" + markerKey + "]");
-            keeper = new LeaseKeeper(markerKey, endpoint.workerId(), strategy, config.getLeaseDuration(), store,
-                    Clock.systemUTC(), leaseScheduler, new LeaseListener());
-            committer = new MarkerCommitter(markerKey, keeper::commit);
-        } else if (strategy != WorkerStrategy.OPEN_IF_FREE) {
-            throw new IllegalArgumentException("strategy=" + strategy + " needs a replay store with atomic operations to"
-                                               + " hold a lease, but " + store + " has none (a StateRepository or a"
-                                               + " plain Map): use a file path, a ConcurrentMap bean (e.g. a Hazelcast"
-                                               + " IMap), the in-memory default or an atomic ReplayMarkerStore");
-        } else {
-            committer = new MarkerCommitter(markerKey, store);
-        }
-        lease = keeper;
+        MarkerCommitter committer = worker.prepare(store, executors, this, this::subscribe, this::leaveTransport,
+                dispatcher::writeMarker, cause -> getExceptionHandler().handleException(cause.getMessage(), cause));
         dispatcher.start(endpoint.eventMapper(), store, committer, metrics);
         commitScheduler = executors.newSingleThreadScheduledExecutor(this, "SfStreamCommitter[" + markerKey + "]");
         long interval = Math.max(10, config.getReplayCommitInterval().toMillis());
         commitScheduler.scheduleWithFixedDelay(dispatcher::writeMarker, interval, interval, TimeUnit.MILLISECONDS);
         dispatcherThread = executors.newSingleThreadExecutor(this, "SfStreamConsumer[" + getChannel() + "]");
         dispatcherThread.execute(dispatcher);
-        // OPEN_IF_FREE and TAKE_OVER throw SubscriptionInUseException here, failing the route's start
-        if (keeper == null || keeper.start()) {
-            subscribe();
-        }
-        // else WAIT_FOR_FREE stands by: LeaseListener.acquired subscribes once the holder is gone
+        worker.begin(this::subscribe);
     }
 
     private void subscribe() {
         dispatcher.attach(endpoint.transport().open(dispatcher));
-    }
-
-    /** Lease events, on the lease scheduler's thread or a thread whose commit was fenced out. */
-    private final class LeaseListener implements LeaseKeeper.Listener {
-        @Override
-        public void acquired(SubscriptionLease acquired) {
-            synchronized (lifecycle) {
-                if (stopping) {
-                    return;
-                }
-                LOG.info("{} takes over subscription {} as worker {} (epoch {})", getChannel(), markerKey,
-                        acquired.workerId(), acquired.epoch());
-                subscribe();
-            }
-        }
-
-        @Override
-        public void lost(SubscriptionInUseException cause) {
-            if (leaseLost.compareAndSet(null, cause)) {
-                // events taken but not committed come again to the new holder, which resumes from the stored marker
-                getExceptionHandler().handleException(cause.getMessage(), cause);
-                leaveTransport();
-            }
-        }
-    }
-
-    /** What the dispatcher asks of this consumer. */
-    private final class Host implements Dispatcher.Host {
-        @Override
-        public Exchange createExchange() {
-            return SfStreamConsumer.this.createExchange(false);
-        }
-
-        @Override
-        public void releaseExchange(Exchange exchange) {
-            SfStreamConsumer.this.releaseExchange(exchange, false);
-        }
-
-        @Override
-        public AsyncProcessor processor() {
-            return getAsyncProcessor();
-        }
-
-        @Override
-        public ExceptionHandler exceptionHandler() {
-            return getExceptionHandler();
-        }
-
-        @Override
-        public boolean leaseLost() {
-            return leaseLost.get() != null;
-        }
-
-        @Override
-        public boolean mayProcess() {
-            LeaseKeeper keeper = lease;
-            return keeper == null || keeper.mayProcess();
-        }
-
-        /**
-         * A worker that stopped delivering (failed exchange, session failed for good) writes its marker and hands the
-         * subscription on, so a WAIT_FOR_FREE standby continues from that marker (RavenDB: an erroring worker ends).
-         */
-        @Override
-        public void stepDown(boolean leaveTransport) {
-            if (leaveTransport) {
-                leaveTransport();
-            }
-            LeaseKeeper keeper = lease;
-            if (keeper != null) {
-                dispatcher.writeMarker();
-                keeper.release();
-            }
-        }
     }
 
     /** Pauses delivery: the exchange in flight finishes, queued events wait, the session holds its next connect back. */
@@ -348,9 +223,7 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
 
     @Override
     protected void doStop() throws Exception {
-        synchronized (lifecycle) {
-            stopping = true;
-        }
+        worker.stopping();
         leaveTransport();
         // events queued but not started are dropped: they were never committed, so they come again on the next start
         dispatcher.stop();
@@ -364,15 +237,8 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
             commitScheduler = null;
         }
         dispatcher.writeMarker();
-        LeaseKeeper keeper = lease;
-        if (keeper != null) {
-            // after the last commit: the next holder continues exactly from it
-            keeper.release();
-        }
-        if (leaseScheduler != null) {
-            executors.shutdownNow(leaseScheduler);
-            leaseScheduler = null;
-        }
+        // after the last commit: the next holder continues exactly from it
+        worker.release(executors);
         if (store != null) {
             endpoint.getComponent().stores().release(store);
             store = null;
@@ -393,8 +259,6 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
             current.close();
         }
     }
-
-    // ------------------------------------------------------------------ graceful shutdown
 
     @Override
     public boolean deferShutdown(ShutdownRunningTask shutdownRunningTask) {

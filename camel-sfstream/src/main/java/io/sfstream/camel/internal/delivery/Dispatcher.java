@@ -26,11 +26,11 @@ import io.sfstream.camel.internal.transport.TransportError;
 import io.sfstream.camel.replay.ReplayMarker;
 import io.sfstream.camel.replay.ReplayMarkerStore;
 import org.apache.camel.AsyncCallback;
-import org.apache.camel.AsyncProcessor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.Synchronization;
+import org.apache.camel.support.DefaultConsumer;
 import org.apache.camel.support.DefaultMessage;
 import org.apache.camel.support.LoggingExceptionHandler;
 import org.slf4j.Logger;
@@ -47,16 +47,8 @@ public final class Dispatcher implements Subscriber, Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-    /** What the dispatcher needs from the Camel consumer that owns it. */
+    /** What the dispatcher needs from the worker side of the consumer that owns it. */
     public interface Host {
-
-        Exchange createExchange();
-
-        void releaseExchange(Exchange exchange);
-
-        AsyncProcessor processor();
-
-        ExceptionHandler exceptionHandler();
 
         /** Whether another worker took the subscription: nothing more is delivered until a restart. */
         boolean leaseLost();
@@ -75,6 +67,8 @@ public final class Dispatcher implements Subscriber, Runnable {
     private final String markerKey;
     private final SfStreamConfiguration config;
     private final StartAt defaultStart;
+    /** Creates, runs and releases the exchanges, and owns the exception handler. */
+    private final DefaultConsumer camel;
     private final Host host;
     /** Events taken from the transport and not yet completed by the route: queued plus in flight. */
     private final PendingEvents pending;
@@ -95,7 +89,9 @@ public final class Dispatcher implements Subscriber, Runnable {
     // volatile: written by the transport thread, read by health checks, JMX and the dev console
     private volatile String lastReceived;
 
-    public Dispatcher(Channel channel, String markerKey, SfStreamConfiguration config, StartAt defaultStart, Host host) {
+    public Dispatcher(Channel channel, String markerKey, SfStreamConfiguration config, StartAt defaultStart,
+                      DefaultConsumer camel, Host host) {
+        this.camel = camel;
         this.channel = channel;
         this.markerKey = markerKey;
         this.config = config;
@@ -165,7 +161,7 @@ public final class Dispatcher implements Subscriber, Runnable {
         try {
             current.writeAndFlush();
         } catch (RuntimeException e) {
-            host.exceptionHandler().handleException("Cannot write the replay marker of " + markerKey, e);
+            camel.getExceptionHandler().handleException("Cannot write the replay marker of " + markerKey, e);
         }
     }
 
@@ -273,7 +269,7 @@ public final class Dispatcher implements Subscriber, Runnable {
      * again, once per consumer and with a stack trace.
      */
     private void reportLogged(String message, SfStreamException error) {
-        ExceptionHandler handler = host.exceptionHandler();
+        ExceptionHandler handler = camel.getExceptionHandler();
         if (!(handler instanceof LoggingExceptionHandler)) {
             handler.handleException(message, error);
         }
@@ -311,7 +307,7 @@ public final class Dispatcher implements Subscriber, Runnable {
 
     private void process(List<StreamEvent> batch) {
         StreamEvent last = batch.get(batch.size() - 1);
-        Exchange exchange = host.createExchange();
+        Exchange exchange = camel.createExchange(false);
         Message message = exchange.getMessage();
         Instant createdDate = null;
         try {
@@ -341,7 +337,7 @@ public final class Dispatcher implements Subscriber, Runnable {
         }
         Delivery delivery = new Delivery(exchange, ticket, last.position(), batch.size(), policy);
         exchange.getExchangeExtension().addOnCompletion(delivery);
-        host.processor().process(exchange, delivery);
+        camel.getAsyncProcessor().process(exchange, delivery);
     }
 
     /**
@@ -409,13 +405,13 @@ public final class Dispatcher implements Subscriber, Runnable {
                 metrics.failed(events);
             }
             if (exchange.getException() != null && config.isIgnoreSubscriberErrors()) {
-                host.exceptionHandler().handleException("Processing event " + exchange.getMessage()
+                camel.getExceptionHandler().handleException("Processing event " + exchange.getMessage()
                         .getHeader(SfStreamConstants.REPLAY_ID) + " of " + channel
                                                         + " failed; skipped (ignoreSubscriberErrors=true)",
                         exchange, exchange.getException());
             }
         } finally {
-            host.releaseExchange(exchange);
+            camel.releaseExchange(exchange, false);
             inFlight.decrementAndGet();
             released(events);
         }
@@ -449,7 +445,7 @@ public final class Dispatcher implements Subscriber, Runnable {
                 cause);
         if (failure.compareAndSet(null, error)) {
             // reported once, through the exception handler (logged by default, routed with bridgeErrorHandler)
-            host.exceptionHandler().handleException(error.getMessage(), error);
+            camel.getExceptionHandler().handleException(error.getMessage(), error);
             // the marker stays before this event; no event of the channel is taken until the route restarts
             host.stepDown(true);
         }
