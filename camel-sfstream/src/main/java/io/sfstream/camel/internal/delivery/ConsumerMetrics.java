@@ -1,13 +1,11 @@
 package io.sfstream.camel.internal.delivery;
 
-import io.sfstream.camel.SfStreamConsumer;
-
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hooks of an {@link SfStreamConsumer} for metrics: events received, committed and failed. The default does nothing;
+ * Hooks of a consumer for metrics: events received, committed and failed. The default does nothing;
  * with Micrometer on the classpath and a {@code MeterRegistry} in the CamelContext's registry the consumer gets
  * {@link MicrometerConsumerMetrics}. Internal: called from the session, dispatcher and completion threads.
  */
