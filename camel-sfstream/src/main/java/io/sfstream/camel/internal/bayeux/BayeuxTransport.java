@@ -1,7 +1,6 @@
 package io.sfstream.camel.internal.bayeux;
 
 import io.sfstream.camel.BayeuxTransportException;
-import io.sfstream.camel.SfStreamConfiguration;
 import io.sfstream.camel.internal.login.BoundedBody;
 import io.sfstream.camel.internal.login.SalesforceLogin;
 
@@ -15,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,28 +35,10 @@ public final class BayeuxTransport implements BayeuxRequests {
     /** Runs the blocking sends (a long poll holds its thread); must not be bounded below two threads. */
     private final Executor requests;
 
-    BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json) {
-        this(httpBuilder, json, SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE);
-    }
-
-    /** @param maxMessageSize the largest response body read; a larger one fails naming the maxMessageSize option */
-    BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json, int maxMessageSize) {
-        this(httpBuilder, json, maxMessageSize, null);
-    }
-
     /**
+     * @param maxMessageSize the largest response body read; a larger one fails naming the maxMessageSize option
      * @param requestTimeout the timeout of requests other than /meta/connect (whose long poll follows the advice) and
      *                       /meta/disconnect (a short courtesy wait); null keeps the caller's timeouts
-     */
-    BayeuxTransport(HttpClient.Builder httpBuilder, ObjectMapper json, int maxMessageSize, Duration requestTimeout) {
-        this(httpBuilder, json, maxMessageSize, requestTimeout, Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "SfStreamHttp");
-            thread.setDaemon(true);
-            return thread;
-        }));
-    }
-
-    /**
      * @param requests the threads that send requests and wait for their answers; the component passes a cached pool
      *                 from Camel's ExecutorServiceManager, owned by the session
      */

@@ -2,6 +2,7 @@ package io.sfstream.camel.internal.bayeux;
 
 import io.sfstream.camel.BayeuxTransportException;
 import io.sfstream.camel.BodyType;
+import io.sfstream.camel.SfStreamConfiguration;
 import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.camel.SubscriptionException;
 import io.sfstream.camel.internal.delivery.EventMapper;
@@ -48,7 +49,8 @@ public class HostileInputTest {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private static CamelContext context;
-    private final BayeuxTransport transport = new BayeuxTransport(java.net.http.HttpClient.newBuilder(), JSON);
+    private final BayeuxTransport transport = new BayeuxTransport(java.net.http.HttpClient.newBuilder(), JSON,
+            SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE, null, NetworkOptionsTest.requestThreads());
 
     @BeforeAll
     static void start() {

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
@@ -194,7 +196,7 @@ public class NetworkOptionsTest {
         big[big.length - 1] = ']';
         wm.stubFor(post(urlPathEqualTo("/cometd/64.0")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(big)));
-        BayeuxTransport transport = new BayeuxTransport(HttpClient.newBuilder(), json, limit);
+        BayeuxTransport transport = new BayeuxTransport(HttpClient.newBuilder(), json, limit, null, requestThreads());
         URI url = URI.create(("http://localhost:" + wm.getPort()) + "/cometd/64.0");
         assertThatThrownBy(() -> transport.send(url, ACCESS_TOKEN, json.createArrayNode(), Duration.ofSeconds(10))
                 .get(20, TimeUnit.SECONDS))
@@ -266,7 +268,7 @@ public class NetworkOptionsTest {
     @Test
     void httpRequestTimeoutAppliesToBayeuxRequestsButTheLongPoll() {
         BayeuxTransport transport = new BayeuxTransport(HttpClient.newBuilder(), json,
-                SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE, Duration.ofSeconds(5));
+                SfStreamConfiguration.DEFAULT_MAX_MESSAGE_SIZE, Duration.ofSeconds(5), requestThreads());
         Duration longPoll = Duration.ofSeconds(140);
         for (String channel : List.of("/meta/handshake", "/meta/subscribe", "/meta/unsubscribe")) {
             assertThat(transport.timeoutOf(json.createArrayNode().add(json.createObjectNode().put("channel", channel)),
@@ -276,5 +278,14 @@ public class NetworkOptionsTest {
                 longPoll)).isEqualTo(longPoll);
         assertThat(transport.timeoutOf(json.createArrayNode().add(json.createObjectNode().put("channel",
                 "/meta/disconnect")), Duration.ofSeconds(2))).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    /** Daemon threads for a transport's sends, as the session's pool would run them. */
+    static ExecutorService requestThreads() {
+        return Executors.newCachedThreadPool(r -> {
+            Thread thread = new Thread(r, "SfStreamHttp-test");
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 }
