@@ -9,14 +9,10 @@ import io.sfstream.camel.internal.transport.Transport;
 import io.sfstream.camel.internal.transport.TransportStatus;
 
 import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,7 +80,7 @@ public final class SessionRegistry {
 
     /** Subscribes the listener on a session of its endpoint's settings, creating one when needed. */
     synchronized BayeuxSession subscribe(SfStreamConfiguration config, CamelContext context, Subscriber listener) {
-        String key = keyOf(config);
+        String key = config.sessionKey();
         String channel = listener.channel().subscription();
         List<Entry> entries = byKey.computeIfAbsent(key, k -> new ArrayList<>());
         Entry entry = entries.stream().filter(e -> !e.channels.contains(channel)
@@ -150,35 +146,5 @@ public final class SessionRegistry {
         BayeuxSession session = new BayeuxSession(name, login, transport, json, config.getApiVersion(),
                 scheduler, backOff, Clock.systemUTC(), config.getConnectionTimeout(), config.getMaxErroneousPeriod());
         return new Entry(session, scheduler, requests, executors);
-    }
-
-    private static String identity(Object bean) {
-        return bean == null ? "null" : bean.getClass().getName() + "@" + System.identityHashCode(bean);
-    }
-
-    /** A digest, so that the key itself never holds a credential in memory dumps or logs. */
-    private static String keyOf(SfStreamConfiguration config) {
-        String material = String.join("\u0000", config.effectiveLoginUrl(), String.valueOf(config.getClientId()),
-                String.valueOf(config.getClientSecret()), String.valueOf(config.getUsername()),
-                String.valueOf(config.getPassword()), String.valueOf(config.getRefreshToken()), config.getApiVersion(),
-                String.valueOf(config.getTimeToWaitBeforeConnectionRetry()), String.valueOf(config.getMaxReconnectDelay()),
-                String.valueOf(config.getConnectionTimeout()), String.valueOf(config.getMaxErroneousPeriod()),
-                // authentication, network and TLS options (identity of beans, values of the rest)
-                String.valueOf(config.getAuthenticationType()), String.valueOf(config.getPrivateKey()),
-                String.valueOf(config.getPrivateKeyFile()), identity(config.getKeystore()),
-                String.valueOf(config.getKeystoreAlias()), String.valueOf(config.getKeyPassword()),
-                String.valueOf(config.getJwtAudience()), String.valueOf(config.getAccessToken()),
-                String.valueOf(config.getInstanceUrl()), identity(config.getTokenSupplier()),
-                String.valueOf(config.getProxyHost()), String.valueOf(config.getProxyPort()),
-                String.valueOf(config.getProxyUsername()), String.valueOf(config.getProxyPassword()),
-                String.valueOf(config.getNonProxyHosts()), identity(config.getSslContextParameters()),
-                String.valueOf(config.isUseGlobalSslContextParameters()), String.valueOf(config.getHttpConnectTimeout()),
-                String.valueOf(config.getHttpRequestTimeout()), String.valueOf(config.getMaxMessageSize()));
-        try {
-            return HexFormat.of().formatHex(
-                    MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by every JDK", e);
-        }
     }
 }
