@@ -89,7 +89,8 @@ public final class BayeuxSession {
 
     private static final class Subscription {
         final Subscriber listener;
-        Status status = Status.PENDING;
+        /** Changed only by {@link #moveTo}. */
+        private Status status = Status.PENDING;
         /** The replayId of the last event the listener took in this session object's life, or null. */
         Long lastTaken;
         /** Set when Salesforce rejected the stored marker: where to start until an event was taken. */
@@ -97,6 +98,14 @@ public final class BayeuxSession {
 
         Subscription(Subscriber listener) {
             this.listener = listener;
+        }
+
+        /** The one place a channel's status changes, traced. */
+        void moveTo(Status next) {
+            if (status != next) {
+                LOG.trace("{}: {} -> {}", listener.channel(), status, next);
+                status = next;
+            }
         }
 
         long replayFrom() {
@@ -425,7 +434,7 @@ public final class BayeuxSession {
         generation++;
         for (Subscription subscription : subscriptions.values()) {
             if (subscription.status != Status.FAILED) {
-                subscription.status = Status.PENDING;
+                subscription.moveTo(Status.PENDING);
             }
         }
         ObjectNode handshake = json.createObjectNode()
@@ -586,13 +595,13 @@ public final class BayeuxSession {
     private void sendSubscribe(Subscription subscription) {
         Channel channel = subscription.listener.channel();
         long from = subscription.replayFrom();
-        subscription.status = Status.SUBSCRIBING;
+        subscription.moveTo(Status.SUBSCRIBING);
         ObjectNode subscribe = message("/meta/subscribe").put("subscription", channel.subscription());
         subscribe.putObject("ext").putObject("replay").put(channel.name(), from);
         send(subscribe, REQUEST_TIMEOUT, replies -> onSubscribeReply(subscription, from, replies),
                 error -> {
                     if (subscription.status == Status.SUBSCRIBING) {
-                        subscription.status = Status.PENDING;
+                        subscription.moveTo(Status.PENDING);
                     }
                     onTransportError(error);
                 });
@@ -606,31 +615,31 @@ public final class BayeuxSession {
         Channel channel = subscription.listener.channel();
         JsonNode reply = replyTo(replies, "/meta/subscribe");
         if (reply != null && reply.path("successful").asBoolean(false)) {
-            subscription.status = Status.SUBSCRIBED;
+            subscription.moveTo(Status.SUBSCRIBED);
             LOG.info("Session {}: subscribed {} after replayId {}", name, channel, from);
             subscription.listener.onSubscribed(startAtOf(from));
             return;
         }
         String error = reply == null ? "no /meta/subscribe reply" : errorOf(reply);
         if (error.contains("403::Unknown client")) {
-            subscription.status = Status.PENDING;
+            subscription.moveTo(Status.PENDING);
             handshakeAgain(error);
         } else if (error.contains("401::")) {
-            subscription.status = Status.PENDING;
+            subscription.moveTo(Status.PENDING);
             retry(SessionState.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
         } else if (isLimit(error)) {
-            subscription.status = Status.PENDING;
+            subscription.moveTo(Status.PENDING);
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
                     "Salesforce streaming limit reached while subscribing " + channel + " (" + error
                     + "); waiting maxReconnectDelay before each further attempt"), backOff.max());
         } else if (error.contains("503::") || reply == null) {
-            subscription.status = Status.PENDING;
+            subscription.moveTo(Status.PENDING);
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
                     "Salesforce could not subscribe " + channel + " for now: " + error), Duration.ZERO);
         } else if (isInvalidReplayId(error) && fallBack(subscription, from, error)) {
             sendSubscribe(subscription);
         } else {
-            subscription.status = Status.FAILED;
+            subscription.moveTo(Status.FAILED);
             String hint = isInvalidReplayId(error)
                     ? " The replayId " + from + " is no longer retained by Salesforce: set replayFallback=ALL_EVENTS or"
                       + " NEW_EVENTS to start over automatically, or remove the stored marker."
