@@ -203,7 +203,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     }
 
     /** The key of this endpoint's replay marker: the subscription name, else the bare channel. */
-    public String markerKey() {
+    String markerKey() {
         String name = configuration.getSubscriptionName();
         return name != null && !name.isBlank() ? name.strip() : parsedChannel.name();
     }
