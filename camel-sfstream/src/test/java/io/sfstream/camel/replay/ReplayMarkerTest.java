@@ -64,4 +64,18 @@ class ReplayMarkerTest {
         assertThatThrownBy(() -> ReplayMarker.parse("sub2", null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sub2");
     }
+
+    @Test
+    void aPositionIsOpaqueTextDecimalForStreamingBase64ForPubSub() {
+        ReplayMarker pubSub = new ReplayMarker("AAAAAAAAJxA=", Instant.parse("2026-01-02T03:04:05Z"));
+        assertThat(pubSub.isReplayId()).isFalse();
+        assertThat(pubSub.format()).isEqualTo("AAAAAAAAJxA=|2026-01-02T03:04:05Z");
+        assertThat(ReplayMarker.parse("k", pubSub.format())).isEqualTo(pubSub);
+
+        assertThat(ReplayMarker.of(42).position()).isEqualTo("42");
+        assertThat(ReplayMarker.parse("k", "042")).isEqualTo(ReplayMarker.of(42));
+        assertThat(ReplayMarker.of(42).isReplayId()).isTrue();
+        assertThatThrownBy(() -> ReplayMarker.parse("k", "AAAAAAAAJxA"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("k");
+    }
 }
