@@ -1,23 +1,29 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.SessionRegistry;
+import io.sfstream.camel.internal.delivery.BackgroundPreload;
+import io.sfstream.camel.internal.transport.Channel;
+import io.sfstream.camel.replay.StoreRegistry;
+
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.spi.Metadata;
 import org.apache.camel.spi.annotations.Component;
+import org.apache.camel.support.HealthCheckComponent;
 
 /**
  * The {@code sfstream} component: consumes Salesforce streaming events. Endpoints with the same credentials share one
  * Bayeux session.
  */
 @Component("sfstream")
-public class SfStreamComponent extends org.apache.camel.support.HealthCheckComponent {
+public class SfStreamComponent extends HealthCheckComponent {
 
     @Metadata(description = "Component-level defaults of every option; endpoint options override them.")
     private SfStreamConfiguration configuration = new SfStreamConfiguration();
 
-    private final SessionRegistry sessions = new SessionRegistry(this);
-    private final StoreRegistry stores = new StoreRegistry(this);
+    private final SessionRegistry sessions = new SessionRegistry();
+    private final StoreRegistry stores = new StoreRegistry();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {

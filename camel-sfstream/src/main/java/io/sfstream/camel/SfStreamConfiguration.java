@@ -1,6 +1,14 @@
 package io.sfstream.camel;
 
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.RuntimeCamelException;
@@ -28,25 +36,32 @@ public class SfStreamConfiguration implements Cloneable {
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
     public static final int MIN_MAX_MESSAGE_SIZE = 10 * 1024 * 1024;
 
+    @SessionOption
     @UriParam(label = "security", defaultValue = DEFAULT_LOGIN_URL,
               description = "The Salesforce login URL: https://login.salesforce.com, https://test.salesforce.com or the org's My Domain URL. The OAuth token endpoint is {loginUrl}/services/oauth2/token.")
     private String loginUrl;
     @UriParam(label = "security", defaultValue = "false",
               description = "Shortcut for loginUrl=https://test.salesforce.com; ignored when loginUrl is set.")
     private boolean sandbox;
+    @SessionOption
     @UriParam(label = "security", secret = true, description = "The consumer key of the connected app.")
     private String clientId;
+    @SessionOption
     @UriParam(label = "security", secret = true, description = "The consumer secret of the connected app.")
     private String clientSecret;
+    @SessionOption
     @UriParam(label = "security", secret = true,
               description = "The Salesforce user name for the OAuth username-password flow.")
     private String username;
+    @SessionOption
     @UriParam(label = "security", secret = true,
               description = "The password (followed by the security token unless the IP range is trusted) for the OAuth username-password flow.")
     private String password;
+    @SessionOption
     @UriParam(label = "security", secret = true,
               description = "A refresh token for the OAuth refresh-token flow. When set, it is used instead of username and password.")
     private String refreshToken;
+    @SessionOption
     @UriParam(defaultValue = DEFAULT_API_VERSION,
               description = "The Salesforce API version of the streaming endpoint {instance_url}/cometd/{apiVersion}.")
     private String apiVersion = DEFAULT_API_VERSION;
@@ -96,72 +111,96 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(defaultValue = "500ms", javaType = "java.time.Duration",
               description = "With maxBatchSize > 1, how long to wait for more events before handing a partial batch to the route.")
     private Duration batchTimeout = Duration.ofMillis(500);
+    @SessionOption
     @UriParam(label = "advanced", defaultValue = "1s", javaType = "java.time.Duration",
               description = "The first delay before reconnecting after a transport error (the server unreachable, an HTTP error, a response cut off), doubled on every further failure (with jitter) up to maxReconnectDelay. A connect lost without a Bayeux reply is always followed by a new handshake that resubscribes every channel after its last event, since the lost response may have carried events.")
     private Duration timeToWaitBeforeConnectionRetry = Duration.ofSeconds(1);
+    @SessionOption
     @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
               description = "The longest delay between two reconnection attempts after transport errors, so once a fault is over the first event flows within this long; also the pace of retries that cannot succeed soon (rejected credentials, org limits). Answers from Salesforce that say what to do (an expired token, an expired session) are acted on at once, whatever back-off an earlier outage built up.")
     private Duration maxReconnectDelay = Duration.ofSeconds(10);
+    @SessionOption
     @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
               description = "Once the session has been unable to reconnect this long, a TransportTimeoutException is reported through the exception handler (once per outage) and the session counts as timed out for readiness checks, while reconnecting goes on. 0 never times out.")
     private Duration connectionTimeout = Duration.ofSeconds(10);
+    @SessionOption
     @UriParam(label = "advanced", defaultValue = "0", javaType = "java.time.Duration",
               description = "Once the session has been failing this long without a successful handshake or connect, it stops for good: every consumer of the session gets a fatal SfStreamException and delivers nothing until its route is restarted. 0 (default) retries forever.")
     private Duration maxErroneousPeriod = Duration.ZERO;
 
+    @SessionOption
     @UriParam(label = "security",
               description = "Forces the login flow: USERNAME_PASSWORD, REFRESH_TOKEN, CLIENT_CREDENTIALS, JWT_BEARER, ACCESS_TOKEN or TOKEN_SUPPLIER. Without it the flow follows from the options set.")
     private AuthenticationType authenticationType;
+    @SessionOption
     @UriParam(label = "security", secret = true,
               description = "The JWT bearer flow's private key (RS256): a PKCS#8 PEM private key (-----BEGIN PRIVATE KEY-----).")
     private String privateKey;
+    @SessionOption
     @UriParam(label = "security", secret = true,
               description = "Path of a PKCS#8 PEM file holding the JWT bearer flow's private key (RS256).")
     private String privateKeyFile;
+    @SessionOption
     @UriParam(label = "security",
               description = "A keystore (Camel KeyStoreParameters bean, #name) holding the JWT bearer flow's private key under keystoreAlias.")
     private KeyStoreParameters keystore;
+    @SessionOption
     @UriParam(label = "security",
               description = "The alias of the JWT bearer flow's private key in keystore; defaults to the keystore's only key entry.")
     private String keystoreAlias;
+    @SessionOption
     @UriParam(label = "security", secret = true,
               description = "The password of the private key entry in keystore; defaults to the keystore's password.")
     private String keyPassword;
+    @SessionOption
     @UriParam(label = "security",
               description = "The aud claim of the JWT bearer flow's assertion; defaults to the login URL (https://login.salesforce.com, https://test.salesforce.com or the My Domain URL).")
     private String jwtAudience;
+    @SessionOption
     @UriParam(label = "security", secret = true,
               description = "A fixed access token, used with instanceUrl instead of logging in (tests and short jobs: it is not renewed).")
     private String accessToken;
+    @SessionOption
     @UriParam(label = "security",
               description = "The instance URL the fixed accessToken is valid for, e.g. https://mydomain.my.salesforce.com.")
     private String instanceUrl;
+    @SessionOption
     @UriParam(label = "security",
               description = "A TokenSupplier bean (#name) that obtains access tokens elsewhere; called at every login.")
     private TokenSupplier tokenSupplier;
+    @SessionOption
     @UriParam(label = "proxy", description = "The host of an HTTP proxy for every request (login and streaming).")
     private String proxyHost;
+    @SessionOption
     @UriParam(label = "proxy", description = "The port of the HTTP proxy.")
     private Integer proxyPort;
+    @SessionOption
     @UriParam(label = "proxy", secret = true, description = "The user name for the HTTP proxy's Basic authentication.")
     private String proxyUsername;
+    @SessionOption
     @UriParam(label = "proxy", secret = true, description = "The password for the HTTP proxy's Basic authentication.")
     private String proxyPassword;
+    @SessionOption
     @UriParam(label = "proxy",
               description = "Hosts reached without the proxy, separated by | or comma; * is a wildcard (e.g. localhost|*.internal.example.com).")
     private String nonProxyHosts;
+    @SessionOption
     @UriParam(label = "security",
               description = "TLS settings (Camel SSLContextParameters bean, #name): trust store, key store, protocols. Certificates and host names are always verified.")
     private SSLContextParameters sslContextParameters;
+    @SessionOption
     @UriParam(label = "security", defaultValue = "false",
               description = "Use the CamelContext's global SSLContextParameters when sslContextParameters is not set.")
     private boolean useGlobalSslContextParameters;
+    @SessionOption
     @UriParam(label = "advanced", defaultValue = "10s", javaType = "java.time.Duration",
               description = "How long to wait for a TCP (and TLS) connection to the login or streaming host.")
     private Duration httpConnectTimeout = Duration.ofSeconds(10);
+    @SessionOption
     @UriParam(label = "advanced", defaultValue = "30s", javaType = "java.time.Duration",
               description = "How long a token request or a Bayeux request other than /meta/connect (handshake, subscribe, unsubscribe) may take; the long-poll /meta/connect timeout follows Salesforce's advice instead.")
     private Duration httpRequestTimeout = Duration.ofSeconds(30);
+    @SessionOption
     @UriParam(label = "advanced", defaultValue = "16777216",
               description = "The largest response body accepted, in bytes (at least 10 MB, Salesforce's own limit on a response of events). A larger response fails with a BayeuxTransportException naming this option.")
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
@@ -556,6 +595,45 @@ public class SfStreamConfiguration implements Cloneable {
             return loginUrl.endsWith("/") ? loginUrl.substring(0, loginUrl.length() - 1) : loginUrl;
         }
         return sandbox ? SANDBOX_LOGIN_URL : DEFAULT_LOGIN_URL;
+    }
+
+    /**
+     * What endpoints that may share a session have in common: a digest of every {@link SessionOption} (beans by
+     * identity, loginUrl as {@link #effectiveLoginUrl()}), so that the key never holds a credential in memory dumps or
+     * logs.
+     */
+    public String sessionKey() {
+        StringBuilder material = new StringBuilder();
+        for (Field field : SESSION_OPTIONS) {
+            Object value;
+            try {
+                value = field.getName().equals("loginUrl") ? effectiveLoginUrl() : field.get(this);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("Cannot read option " + field.getName(), e);
+            }
+            material.append(field.getName()).append('=').append(keyText(value)).append('\u0000');
+        }
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-256").digest(material.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+
+    /** The options that define a session, by name. */
+    static final List<Field> SESSION_OPTIONS = Arrays.stream(SfStreamConfiguration.class.getDeclaredFields())
+            .filter(field -> field.isAnnotationPresent(SessionOption.class))
+            .sorted(Comparator.comparing(Field::getName))
+            .toList();
+
+    private static String keyText(Object value) {
+        if (value == null || value instanceof CharSequence || value instanceof Number || value instanceof Boolean
+                || value instanceof Enum<?> || value instanceof Duration) {
+            return String.valueOf(value);
+        }
+        // beans (key stores, token suppliers, SSL parameters) by identity
+        return value.getClass().getName() + "@" + System.identityHashCode(value);
     }
 
     public SfStreamConfiguration copy() {

@@ -1,6 +1,11 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.SubscriptionLease;
+
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckResultBuilder;
@@ -19,11 +24,13 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  */
 final class SfStreamConsumerHealthCheck implements HealthCheck {
 
-    private final SfStreamConsumer consumer;
+    private final String routeId;
+    private final Supplier<ConsumerStatus> status;
     private volatile boolean enabled = true;
 
-    SfStreamConsumerHealthCheck(SfStreamConsumer consumer) {
-        this.consumer = consumer;
+    SfStreamConsumerHealthCheck(String routeId, Supplier<ConsumerStatus> status) {
+        this.routeId = routeId;
+        this.status = status;
     }
 
     @Override
@@ -33,7 +40,7 @@ final class SfStreamConsumerHealthCheck implements HealthCheck {
 
     @Override
     public String getId() {
-        return "consumer:sfstream:" + consumer.getRouteId();
+        return "consumer:sfstream:" + routeId;
     }
 
     @Override
@@ -53,54 +60,52 @@ final class SfStreamConsumerHealthCheck implements HealthCheck {
 
     @Override
     public Result call(Map<String, Object> options) {
+        ConsumerStatus now = status.get();
         HealthCheckResultBuilder builder = HealthCheckResultBuilder.on(this);
-        builder.detail("sfstream.channel", consumer.getChannel());
-        builder.detail("sfstream.state", consumer.getSessionState());
-        detail(builder, "sfstream.stateSince", consumer.getStateSince());
-        detail(builder, "sfstream.lastError", consumer.getLastError());
-        detail(builder, "sfstream.lastErrorSince", consumer.getLastErrorSince());
-        detail(builder, "sfstream.unhealthySince", consumer.getUnhealthySince());
-        builder.detail("sfstream.pendingCount", consumer.getPendingCount());
-        builder.detail("sfstream.lastReceivedReplayId", consumer.getLastReceivedReplayId());
-        builder.detail("sfstream.lastCommittedReplayId", consumer.getLastCommittedReplayId());
-        builder.detail("sfstream.workerId", consumer.getWorkerId());
-        builder.detail("sfstream.strategy", consumer.getStrategy());
-        builder.detail("sfstream.lease.state", consumer.getLeaseState());
-        SubscriptionLease holder = consumer.leaseHolder();
+        builder.detail("sfstream.channel", now.channel());
+        builder.detail("sfstream.state", now.state());
+        detail(builder, "sfstream.stateSince", now.stateSince());
+        detail(builder, "sfstream.lastError", now.lastError());
+        detail(builder, "sfstream.lastErrorSince", now.lastErrorAt());
+        detail(builder, "sfstream.unhealthySince", now.unhealthySince());
+        builder.detail("sfstream.pendingCount", now.pendingCount());
+        builder.detail("sfstream.lastReceivedReplayId", now.lastReceivedReplayId());
+        builder.detail("sfstream.lastCommittedReplayId", now.lastCommittedReplayId());
+        builder.detail("sfstream.workerId", now.workerId());
+        builder.detail("sfstream.strategy", now.strategy());
+        builder.detail("sfstream.lease.state", now.leaseState());
+        SubscriptionLease holder = now.leaseHolder();
         if (holder != null) {
             builder.detail("sfstream.lease.holder", holder.workerId());
             builder.detail("sfstream.lease.epoch", holder.epoch());
             builder.detail("sfstream.lease.expiresAt", holder.expiresAt().toString());
         }
-        SfStreamException fatal = consumer.getFatalError();
-        if (fatal != null) {
-            return builder.down().message("The session of " + consumer.getChannel() + " stopped for good: "
-                                          + fatal.getMessage()).error(fatal).build();
+        SfStreamException problem = now.problem();
+        if (problem == now.fatalError() && problem != null) {
+            return builder.down().message("The session of " + now.channel() + " stopped for good: "
+                                          + problem.getMessage()).error(problem).build();
         }
-        SubscriberErrorException failure = consumer.getFailure();
-        if (failure != null) {
-            return builder.down().message("Delivery on " + consumer.getChannel() + " stopped after a failed exchange: "
-                                          + failure.getMessage()).error(failure).build();
+        if (problem == now.failure() && problem != null) {
+            return builder.down().message("Delivery on " + now.channel() + " stopped after a failed exchange: "
+                                          + problem.getMessage()).error(problem).build();
         }
-        SubscriptionInUseException lost = consumer.getLeaseLost();
-        if (lost != null) {
-            return builder.down().message(lost.getMessage()).error(lost).build();
+        if (problem != null) {
+            return builder.down().message(problem.getMessage()).error(problem).build();
         }
-        SubscriptionLease waitingOut = consumer.leaseWaitingOut();
+        SubscriptionLease waitingOut = now.waitingOut();
         if (waitingOut != null) {
-            long secondsLeft = Math.max(0, java.time.Duration.between(java.time.Instant.now(), waitingOut.expiresAt())
-                    .toSeconds());
+            long secondsLeft = Math.max(0, Duration.between(Instant.now(), waitingOut.expiresAt()).toSeconds());
             builder.detail("sfstream.lease.secondsLeft", secondsLeft);
-            return builder.down().message("Waiting for subscription " + consumer.getChannel() + ": it is held by worker "
+            return builder.down().message("Waiting for subscription " + now.channel() + ": it is held by worker "
                                           + waitingOut.workerId() + ", which the replay store cannot prove alive or"
                                           + " dead; this worker takes over if that lease expires unrenewed (in "
                                           + secondsLeft + " s, at " + waitingOut.expiresAt()
                                           + ") and refuses to start if it is renewed").build();
         }
-        if (consumer.isConnectionTimedOut()) {
-            return builder.down().message("The session of " + consumer.getChannel() + " has been disconnected since "
-                                          + consumer.getUnhealthySince() + ", longer than connectionTimeout "
-                                          + consumer.getEndpoint().getConfiguration().getConnectionTimeout())
+        if (now.connectionTimedOut()) {
+            return builder.down().message("The session of " + now.channel() + " has been disconnected since "
+                                          + now.unhealthySince() + ", longer than connectionTimeout "
+                                          + now.connectionTimeout())
                 .build();
         }
         return builder.up().build();

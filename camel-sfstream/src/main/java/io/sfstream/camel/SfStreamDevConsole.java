@@ -1,17 +1,20 @@
 package io.sfstream.camel;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.Route;
+import org.apache.camel.spi.annotations.DevConsole;
+import org.apache.camel.util.json.JsonObject;
 import org.apache.camel.support.console.AbstractDevConsole;
 
 /**
  * The Camel dev console {@code sfstream}: per sfstream consumer the same data as its JMX attributes, as text and JSON.
  */
-@org.apache.camel.spi.annotations.DevConsole(name = "sfstream", displayName = "Salesforce Streaming",
+@DevConsole(name = "sfstream", displayName = "Salesforce Streaming",
                                              description = "sfstream consumers: session state, replay progress, errors")
 public class SfStreamDevConsole extends AbstractDevConsole {
 
@@ -23,28 +26,33 @@ public class SfStreamDevConsole extends AbstractDevConsole {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Route route : getCamelContext().getRoutes()) {
             if (route.getConsumer() instanceof SfStreamConsumer c) {
+                ConsumerStatus status = c.status();
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("routeId", route.getRouteId());
-                m.put("channel", c.getChannel());
-                m.put("sessionState", c.getSessionState());
-                m.put("stateSince", c.getStateSince());
-                m.put("pendingCount", c.getPendingCount());
-                m.put("lastReceivedReplayId", c.getLastReceivedReplayId());
-                m.put("lastCommittedReplayId", c.getLastCommittedReplayId());
-                m.put("logins", c.getLogins());
-                m.put("handshakes", c.getHandshakes());
-                m.put("reconnects", c.getReconnects());
-                m.put("connectionTimedOut", c.isConnectionTimedOut());
-                m.put("workerId", c.getWorkerId());
-                m.put("strategy", c.getStrategy());
-                m.put("leaseState", c.getLeaseState());
-                m.put("leaseHolder", c.getLeaseHolder());
-                m.put("lastError", c.getLastError());
-                m.put("lastErrorSince", c.getLastErrorSince());
+                m.put("channel", status.channel());
+                m.put("sessionState", status.state());
+                m.put("stateSince", text(status.stateSince()));
+                m.put("pendingCount", status.pendingCount());
+                m.put("lastReceivedReplayId", status.lastReceivedReplayId());
+                m.put("lastCommittedReplayId", status.lastCommittedReplayId());
+                m.put("logins", status.logins());
+                m.put("handshakes", status.handshakes());
+                m.put("reconnects", status.reconnects());
+                m.put("connectionTimedOut", status.connectionTimedOut());
+                m.put("workerId", status.workerId());
+                m.put("strategy", status.strategy());
+                m.put("leaseState", status.leaseState());
+                m.put("leaseHolder", status.leaseHolderId());
+                m.put("lastError", status.lastError());
+                m.put("lastErrorSince", text(status.lastErrorAt()));
                 out.add(m);
             }
         }
         return out;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     @Override
@@ -66,7 +74,7 @@ public class SfStreamDevConsole extends AbstractDevConsole {
         Map<String, Object> root = new LinkedHashMap<>();
         List<Object> list = new ArrayList<>();
         for (Map<String, Object> c : consumers()) {
-            org.apache.camel.util.json.JsonObject jo = new org.apache.camel.util.json.JsonObject();
+            JsonObject jo = new JsonObject();
             c.forEach((k, v) -> {
                 if (v != null) {
                     jo.put(k, v);

@@ -1,5 +1,12 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.delivery.EventMapper;
+import io.sfstream.camel.internal.login.SalesforceLogin;
+import io.sfstream.camel.internal.transport.Channel;
+import io.sfstream.camel.internal.transport.SharedMappers;
+import io.sfstream.camel.internal.transport.Transport;
+import io.sfstream.camel.replay.SubscriptionLease;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -177,6 +184,11 @@ public class SfStreamEndpoint extends DefaultEndpoint {
             // reported below
         }
         throw new IllegalArgumentException("Invalid replay '" + replay + "': expected NEW_EVENTS, ALL_EVENTS or a numeric replayId");
+    }
+
+    /** The transport this endpoint's settings define: a Bayeux session shared by endpoints of equal settings. */
+    Transport transport() {
+        return getComponent().sessions().transport(configuration, getCamelContext());
     }
 
     EventMapper eventMapper() {

@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.ReplayMarkerStore;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,10 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.delivery.MarkerCommitter;
+import io.sfstream.camel.replay.FileReplayMarkerStore;
+import io.sfstream.camel.replay.ReplayMarker;
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

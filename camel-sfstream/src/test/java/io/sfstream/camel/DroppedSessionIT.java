@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.BayeuxSession;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +34,6 @@ class DroppedSessionIT extends FaultTestSupport {
         assertThat(after.handshakes() - before.handshakes()).as("handshakes").isEqualTo(1);
         assertThat(after.logins() - before.logins()).as("logins").isZero();
         BayeuxSession session = context.getComponent("sfstream", SfStreamComponent.class).sessions().sessions().get(0);
-        assertThat(session.statistics().rehandshakes()).isEqualTo(1);
+        assertThat(session.statistics().reconnects()).isEqualTo(1);
     }
 }

@@ -1,5 +1,8 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.ReplayMarker;
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

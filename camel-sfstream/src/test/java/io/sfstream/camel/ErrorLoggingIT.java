@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.BayeuxSession;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -2,6 +2,8 @@ package io.sfstream.camel;
 
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import io.sfstream.camel.replay.FileReplayMarkerStore;
+import io.sfstream.camel.replay.ReplayMarker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;

@@ -1,5 +1,8 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.FileReplayMarkerStore;
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

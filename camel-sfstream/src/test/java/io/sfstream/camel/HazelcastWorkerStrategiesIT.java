@@ -1,5 +1,8 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.MapReplayMarkerStore;
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;

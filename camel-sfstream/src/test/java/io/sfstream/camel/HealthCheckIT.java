@@ -1,5 +1,9 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.ReplayMarker;
+import io.sfstream.camel.replay.SubscriptionLease;
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;

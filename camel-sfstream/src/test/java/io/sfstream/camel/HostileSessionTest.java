@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

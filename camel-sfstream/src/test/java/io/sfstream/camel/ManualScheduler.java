@@ -13,12 +13,12 @@ import java.util.concurrent.TimeUnit;
  * A scheduler whose tasks run only when the test says so ({@link #runDue()}), so lease tests drive time with a clock
  * of their own instead of waiting.
  */
-final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
+public final class ManualScheduler extends AbstractExecutorService implements ScheduledExecutorService {
 
     private final List<Task> tasks = new ArrayList<>();
 
     /** Runs every task that is not cancelled once (periodic ones stay scheduled). */
-    void runDue() {
+    public void runDue() {
         List<Task> snapshot;
         synchronized (tasks) {
             tasks.removeIf(t -> t.cancelled);
@@ -34,7 +34,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
         }
     }
 
-    int scheduled() {
+    public int scheduled() {
         synchronized (tasks) {
             return (int) tasks.stream().filter(t -> !t.cancelled).count();
         }

@@ -1,5 +1,8 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.SessionState;
+import io.sfstream.camel.internal.bayeux.BayeuxSession;
+
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +40,7 @@ class MaxErroneousPeriodIT extends FaultTestSupport {
         assertThat(errors.errors).contains(fatal);
         assertThat(errors.of(TransportTimeoutException.class)).hasSize(1);
         BayeuxSession session = context.getComponent("sfstream", SfStreamComponent.class).sessions().sessions().get(0);
-        assertThat(session.statistics().state()).isEqualTo(BayeuxSession.State.FAILED);
+        assertThat(session.statistics().sessionState()).isEqualTo(SessionState.FAILED);
         assertThat(session.statistics().fatalError()).contains("maxErroneousPeriod");
 
         // the server answers again, but the failed session sends nothing more

@@ -1,5 +1,8 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.ReplayMarker;
+import io.sfstream.camel.replay.ReplayMarkerStore;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

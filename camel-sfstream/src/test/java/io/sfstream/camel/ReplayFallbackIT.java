@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.ReplayMarker;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,9 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.bayeux.NetworkOptionsTest;
+import io.sfstream.camel.internal.login.AuthenticationFlowsTest;
+import io.sfstream.camel.internal.login.SalesforceLoginTest;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;

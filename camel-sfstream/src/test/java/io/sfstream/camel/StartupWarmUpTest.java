@@ -1,5 +1,8 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.delivery.BackgroundPreload;
+import io.sfstream.camel.internal.transport.SharedMappers;
+
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

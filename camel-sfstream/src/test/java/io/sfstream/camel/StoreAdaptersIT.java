@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.ReplayMarker;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

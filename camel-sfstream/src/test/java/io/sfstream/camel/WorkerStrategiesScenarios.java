@@ -1,5 +1,9 @@
 package io.sfstream.camel;
 
+import io.sfstream.camel.internal.worker.LeaseKeeper;
+import io.sfstream.camel.replay.ReplayMarker;
+import io.sfstream.camel.replay.SubscriptionRecord;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,41 @@
+package io.sfstream.camel.internal.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One event as a transport hands it to an endpoint: the channel, its opaque position (the decimal replayId on the
+ * Streaming API; null when the server sent none that is valid, which the transport reports and skips), the few fields
+ * the message headers are made of, and the event's {@code data} object
+ * as the bytes the server sent. Keeping the bytes instead of a Jackson tree makes an event that waits for the route
+ * cost about its size in the heap, and lets the endpoint build the body once, of the type it is configured with.
+ *
+ * @param channel  the channel the event arrived on
+ * @param position the event's position, or null when it has no valid one
+ * @param fields   the values headers are made of
+ * @param data     the UTF-8 JSON of {@code data}
+ */
+public record StreamEvent(String channel, String position, HeaderFields fields, byte[] data) {
+
+    /**
+     * The header values of an event, by where Salesforce puts them; each is null when absent or not a scalar. Which of
+     * them apply depends on the channel kind (the delivery core's event mapper).
+     *
+     * @param eventCreatedDate   {@code data.event.createdDate} (PushTopic and generic events)
+     * @param eventType          {@code data.event.type} (PushTopic: created, updated, deleted, undeleted)
+     * @param eventUuid          {@code data.event.EventUuid} (platform and change events)
+     * @param schema             {@code data.schema} (platform and change events)
+     * @param payloadCreatedDate {@code data.payload.CreatedDate} (platform events)
+     * @param commitTimestamp    {@code data.payload.ChangeEventHeader.commitTimestamp} (change events)
+     * @param changeType         {@code data.payload.ChangeEventHeader.changeType}
+     * @param entityName         {@code data.payload.ChangeEventHeader.entityName}
+     */
+    public record HeaderFields(JsonNode eventCreatedDate, String eventType, String eventUuid, String schema,
+                        JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType, String entityName) {
+    }
+
+    /** Only what identifies the event: its data may be large, and is not the log's business above TRACE anyway. */
+    @Override
+    public String toString() {
+        return "StreamEvent[" + channel + " position " + position + ", " + data.length + " bytes]";
+    }
+}

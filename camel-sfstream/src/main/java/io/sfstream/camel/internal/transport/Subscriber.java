@@ -1,0 +1,51 @@
+package io.sfstream.camel.internal.transport;
+
+import java.util.Optional;
+
+import io.sfstream.camel.SfStreamException;
+
+/**
+ * What a transport needs from the endpoint that subscribes one channel: the delivery core's side of the seam. The
+ * transport calls every method from its own thread, one call at a time.
+ */
+public interface Subscriber {
+
+    Channel channel();
+
+    /**
+     * Where to start when the transport opens the channel and has handed no event of it to this subscriber yet. After
+     * that the transport resumes after the last event it handed over.
+     */
+    StartAt startAt();
+
+    /** Takes one event, in the order the server sent the channel's events. Never refuses it. */
+    void offer(StreamEvent event);
+
+    /**
+     * Whether the subscriber holds as many unprocessed events as it may: the transport then fetches no more (holds
+     * back) until {@link Transport.Subscription#more()} is called.
+     */
+    boolean isFull();
+
+    /**
+     * The server rejected {@code rejectedPosition} as no longer retained (a stale position). Returns where to start
+     * instead ({@link StartAt#NEW} or {@link StartAt#ALL}), or empty to give up on the channel.
+     */
+    Optional<StartAt> fallbackFor(String rejectedPosition, String error);
+
+    /** The channel is subscribed, starting at {@code from}. */
+    void onSubscribed(StartAt from);
+
+    /**
+     * Something went wrong for this channel or the whole transport, classified. A {@link TransportError#channelFailed()}
+     * error means the transport gave up on this channel until the endpoint is restarted.
+     */
+    void onError(TransportError error);
+
+    /**
+     * The transport stopped for good (maxErroneousPeriod): no event comes until the endpoint is restarted.
+     */
+    default void onFatal(SfStreamException error) {
+        onError(new TransportError(TransportError.Kind.FATAL, error, true));
+    }
+}
