@@ -24,6 +24,7 @@ final class MarkerCommitter {
     private final Writer writer;
     private final AtomicReference<ReplayMarker> latest = new AtomicReference<>();
     private final AtomicReference<ReplayMarker> written = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean firstWrite = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Writes to the store and flushes it: no lease guards the key. */
     MarkerCommitter(String key, ReplayMarkerStore store) {
@@ -39,9 +40,16 @@ final class MarkerCommitter {
         this.writer = writer;
     }
 
-    /** Records a new watermark; cheap, called from exchange-completion threads. */
+    /**
+     * Records a new watermark; cheap, called from exchange-completion threads. The first one of this committer's life
+     * is written at once: a consumer that started without a stored marker (replay=NEW_EVENTS) and is killed before the
+     * first interval would otherwise restart from new events again and skip what was published while it was down.
+     */
     void commit(ReplayMarker marker) {
         latest.set(marker);
+        if (firstWrite.compareAndSet(false, true)) {
+            writeAndFlush();
+        }
     }
 
     /** Writes and flushes the newest watermark if it changed; called by the committer thread and on stop. */
