@@ -1,5 +1,6 @@
 package io.sfstream.camel;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ final class MarkerCommitter {
     private final Writer writer;
     private final AtomicReference<ReplayMarker> latest = new AtomicReference<>();
     private final AtomicReference<ReplayMarker> written = new AtomicReference<>();
-    private final java.util.concurrent.atomic.AtomicBoolean firstWrite = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean firstWrite = new AtomicBoolean();
 
     /** Writes to the store and flushes it: no lease guards the key. */
     MarkerCommitter(String key, ReplayMarkerStore store) {

@@ -1,5 +1,7 @@
 package io.sfstream.camel;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheck;
@@ -88,7 +90,7 @@ final class SfStreamConsumerHealthCheck implements HealthCheck {
         }
         SubscriptionLease waitingOut = consumer.leaseWaitingOut();
         if (waitingOut != null) {
-            long secondsLeft = Math.max(0, java.time.Duration.between(java.time.Instant.now(), waitingOut.expiresAt())
+            long secondsLeft = Math.max(0, Duration.between(Instant.now(), waitingOut.expiresAt())
                     .toSeconds());
             builder.detail("sfstream.lease.secondsLeft", secondsLeft);
             return builder.down().message("Waiting for subscription " + consumer.getChannel() + ": it is held by worker "
