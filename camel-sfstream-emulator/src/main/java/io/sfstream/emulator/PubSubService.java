@@ -101,10 +101,15 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         if (stream == null) {
             return ignoring();
         }
+        return requests(stream, request -> fetch(stream, request));
+    }
+
+    /** The requests of one stream: each handed to {@code onRequest}; the client's end or error ends the stream. */
+    private static <T> StreamObserver<T> requests(FetchStream stream, java.util.function.Consumer<T> onRequest) {
         return new StreamObserver<>() {
             @Override
-            public void onNext(FetchRequest request) {
-                fetch(stream, request);
+            public void onNext(T request) {
+                onRequest.accept(request);
             }
 
             @Override
@@ -271,22 +276,7 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         if (stream == null) {
             return ignoring();
         }
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(ManagedFetchRequest request) {
-                managedFetch(stream, request);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                stream.closed();
-            }
-
-            @Override
-            public void onCompleted() {
-                stream.clientCompleted();
-            }
-        };
+        return requests(stream, request -> managedFetch(stream, request));
     }
 
     private void managedFetch(FetchStream stream, ManagedFetchRequest request) {

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * (the session's keep-alive, 30 s): maxPendingCount=20, 10 events per response, the route blocked on its first
  * event. The session fills the endpoint (two responses), holds its next connect back, and connects anyway once the
  * keep-alive is due, taking exactly one more response: pending reaches the bound plus one response and no more. The
- * server expires a session 34 s after a response without a connect (Salesforce: 40 s), so the forced connect is what
+ * server expires a session 38 s after a response without a connect (Salesforce: 40 s), so the forced connect is what
  * keeps it alive: one handshake for the whole run. Then the route goes on at 2 ms per event: every event once, in
  * order, and none late after a quiet period.
  */
@@ -36,7 +36,7 @@ class SlowRouteFlowControlIT extends CamelTestSupport {
     private static final int EVENTS = 200;
     /** The session connects at the latest this long after a response, even while an endpoint is full (documented). */
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
-    private static final Duration SESSION_TIMEOUT = KEEP_ALIVE.plusSeconds(4);
+    private static final Duration SESSION_TIMEOUT = KEEP_ALIVE.plusSeconds(8);
     /**
      * The most events one response of the emulator may carry: its maximum, and up to twice that when its pump (queueing
      * the next batch once a response is taken) races the flush of that response on a loaded machine.

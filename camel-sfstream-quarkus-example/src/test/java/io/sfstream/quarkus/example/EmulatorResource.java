@@ -13,7 +13,9 @@ public class EmulatorResource implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        emulator = SalesforceEmulator.builder().connectHold(Duration.ofMillis(300)).build().start();
+        // Bayeux only: Quarkus's platform manages protobuf and gRPC to its own versions, on which the emulator's
+        // generated Pub/Sub classes do not load, and this example consumes over the Streaming API
+        emulator = SalesforceEmulator.builder().connectHold(Duration.ofMillis(300)).pubSub(false).build().start();
         return Map.of(
             "SF_LOGIN_URL", emulator.baseUrl(),
             "SF_CLIENT_ID", SalesforceEmulator.CLIENT_ID,

@@ -3,6 +3,7 @@ package io.sfstream.camel.internal.delivery;
 import io.sfstream.camel.replay.ReplayMarker;
 import io.sfstream.camel.replay.ReplayMarkerStore;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ public final class MarkerCommitter {
     private final Writer writer;
     private final AtomicReference<ReplayMarker> latest = new AtomicReference<>();
     private final AtomicReference<ReplayMarker> written = new AtomicReference<>();
+    private final AtomicBoolean firstWrite = new AtomicBoolean();
 
     /** Writes to the store and flushes it: no lease guards the key. */
     public MarkerCommitter(String key, ReplayMarkerStore store) {
@@ -42,9 +44,16 @@ public final class MarkerCommitter {
         this.writer = writer;
     }
 
-    /** Records a new watermark; cheap, called from exchange-completion threads. */
+    /**
+     * Records a new watermark; cheap, called from exchange-completion threads. The first one of this committer's life
+     * is written at once: a consumer that started without a stored marker (replay=NEW_EVENTS) and is killed before the
+     * first interval would otherwise restart from new events again and skip what was published while it was down.
+     */
     public void commit(ReplayMarker marker) {
         latest.set(marker);
+        if (firstWrite.compareAndSet(false, true)) {
+            writeAndFlush();
+        }
     }
 
     /** Writes and flushes the newest watermark if it changed; called by the committer thread and on stop. */
