@@ -11,7 +11,11 @@ import io.sfstream.camel.internal.transport.Channel;
 import io.sfstream.camel.internal.transport.Subscriber;
 import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.StreamEvent;
+import io.sfstream.camel.internal.transport.OutageTracker;
 import io.sfstream.camel.internal.transport.TransportError;
+import io.sfstream.camel.internal.bayeux.BayeuxMessages.Advice;
+import io.sfstream.camel.internal.bayeux.ChannelSubscription.Status;
+import io.sfstream.camel.internal.bayeux.RetryPace.Pace;
 
 import java.net.URI;
 import java.time.Clock;
@@ -21,7 +25,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,6 +40,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import static io.sfstream.camel.internal.bayeux.BayeuxMessages.errorOf;
+import static io.sfstream.camel.internal.bayeux.BayeuxMessages.isInvalidReplayId;
+import static io.sfstream.camel.internal.bayeux.BayeuxMessages.isLimit;
+import static io.sfstream.camel.internal.bayeux.BayeuxMessages.isSuccessful;
+import static io.sfstream.camel.internal.bayeux.BayeuxMessages.reconnectAdvice;
+import static io.sfstream.camel.internal.bayeux.BayeuxMessages.replyTo;
 
 /**
  * One Bayeux long-polling session with Salesforce, carrying the channels of every sfstream endpoint that shares the
@@ -72,66 +82,24 @@ public final class BayeuxSession {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** Added to advice.timeout so the HTTP read timeout never fires before the server releases a held connect. */
     private static final Duration CONNECT_TIMEOUT_MARGIN = Duration.ofSeconds(30);
-    private static final long DEFAULT_ADVICE_TIMEOUT_MS = 110_000;
     private static final Duration DISCONNECT_WAIT = Duration.ofSeconds(2);
-    /** Salesforce drops a client without a connect within 40 s of a response; stay well inside that. */
-    static final Duration KEEP_ALIVE = Duration.ofSeconds(30);
-
-    /** Per-channel subscription state, confined to the session thread. */
-    private enum Status {
-        /** Waiting for a handshake to subscribe. */
-        PENDING,
-        SUBSCRIBING,
-        SUBSCRIBED,
-        /** Salesforce refused the channel for good (unknown channel, invalid replayId). */
-        FAILED
-    }
-
-    private static final class Subscription {
-        final Subscriber listener;
-        /** Changed only by {@link #moveTo}. */
-        private Status status = Status.PENDING;
-        /** The replayId of the last event the listener took in this session object's life, or null. */
-        Long lastTaken;
-        /** Set when Salesforce rejected the stored marker: where to start until an event was taken. */
-        Long fallback;
-
-        Subscription(Subscriber listener) {
-            this.listener = listener;
-        }
-
-        /** The one place a channel's status changes, traced. */
-        void moveTo(Status next) {
-            if (status != next) {
-                LOG.trace("{}: {} -> {}", listener.channel(), status, next);
-                status = next;
-            }
-        }
-
-        long replayFrom() {
-            if (lastTaken != null) {
-                return lastTaken;
-            }
-            return fallback != null ? fallback : replayIdOf(listener.startAt());
-        }
-    }
 
     private final String name;
     private final SalesforceLogin login;
     private final BayeuxRequests transport;
     private final ObjectMapper json;
+    private final BayeuxMessages messages;
     private final String apiVersion;
     private final ScheduledExecutorService scheduler;
-    private final BackOff backOff;
+    private final RetryPace pace;
     private final Clock clock;
     private final SessionStatistics statistics = new SessionStatistics();
-    /** 0: never time out. */
-    private final Duration connectionTimeout;
-    /** 0: never fail for good. */
-    private final Duration maxErroneousPeriod;
+    private final OutageTracker outage;
+    /** Flow control: a full listener holds the next connect back. */
+    private final ConnectHold hold;
 
     // confined to the scheduler thread
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
+    private final Map<String, ChannelSubscription> subscriptions = new LinkedHashMap<>();
     private SessionState state = SessionState.IDLE;
     /** States entered whose step has not run yet: {@link #transition} runs them one after the other, never nested. */
     private final ArrayDeque<SessionState> steps = new ArrayDeque<>();
@@ -142,48 +110,46 @@ public final class BayeuxSession {
     private String clientId;
     /** Incremented on every handshake so that answers belonging to an earlier Bayeux session are recognised. */
     private int generation;
-    private long messageId;
     private boolean connectOutstanding;
-    /** A full listener holds the next connect back (flow control); see {@link #connectWhenRoom}. */
-    private boolean heldBack;
     /** What the end of the current back-off does (WAITING_TO_RETRY only). */
     private SessionState retryTarget = SessionState.CONNECTED;
     /** Numbers each back-off, so that only the timer of the current one may end it. */
     private long retrySequence;
-    /** Numbers each hold, so that only the keep-alive timer of the current hold may end it. */
-    private long holdSequence;
     private boolean firstConnect;
-    private long adviceIntervalMs;
-    private long adviceTimeoutMs = DEFAULT_ADVICE_TIMEOUT_MS;
-    /** Transport failures since the last successful handshake or connect: the exponent of the back-off. */
-    private int transportFailures;
-    /** Answers acted on (new login, new handshake) since the last successful connect: the first one is acted on at once. */
-    private int answersActedOn;
+    private Advice advice = Advice.DEFAULT;
     /** When the current back-off ends (WAITING_TO_RETRY only). */
     private Instant retryDue;
     private Instant stateSince;
-    /** The first failure since the last successful handshake or connect, or null. */
-    private Instant unhealthySince;
-    /** Incremented per outage, so that timers of an earlier outage are recognised. */
-    private int outage;
-    private boolean timeoutReported;
-    private SfStreamException lastFailure;
     private SfStreamException fatal;
 
     BayeuxSession(String name, SalesforceLogin login, BayeuxRequests transport, ObjectMapper json, String apiVersion,
                   ScheduledExecutorService scheduler, BackOff backOff, Clock clock, Duration connectionTimeout,
                   Duration maxErroneousPeriod) {
-        this.connectionTimeout = connectionTimeout == null ? Duration.ZERO : connectionTimeout;
-        this.maxErroneousPeriod = maxErroneousPeriod == null ? Duration.ZERO : maxErroneousPeriod;
         this.name = name;
         this.login = login;
         this.transport = transport;
         this.json = json;
+        this.messages = new BayeuxMessages(json);
         this.apiVersion = apiVersion;
         this.scheduler = scheduler;
-        this.backOff = backOff;
+        this.pace = new RetryPace(backOff);
         this.clock = clock;
         this.stateSince = clock.instant();
+        this.outage = new OutageTracker(name, connectionTimeout, maxErroneousPeriod, clock, this::later,
+                new OutageTracker.Listener() {
+                    @Override
+                    public void timedOut(TransportTimeoutException timeout) {
+                        statistics.timedOut();
+                        LOG.warn("{}", timeout.getMessage());
+                        reportToAll(timeout);
+                    }
+
+                    @Override
+                    public void failedForGood(SfStreamException fatal) {
+                        failForGood(fatal);
+                    }
+                });
+        this.hold = new ConnectHold(ConnectHold.KEEP_ALIVE, this::later);
     }
 
     // ------------------------------------------------------------------ entry points, any thread
@@ -195,7 +161,7 @@ public final class BayeuxSession {
             if (subscriptions.containsKey(key)) {
                 throw new IllegalStateException("Channel " + key + " is already subscribed on session " + name);
             }
-            Subscription subscription = new Subscription(listener);
+            ChannelSubscription subscription = new ChannelSubscription(listener);
             subscriptions.put(key, subscription);
             switch (state) {
                 case IDLE -> transition(SessionState.LOGGING_IN, "first channel " + key);
@@ -210,17 +176,16 @@ public final class BayeuxSession {
     void unsubscribe(Subscriber listener) {
         onSessionThread(() -> {
             String key = listener.channel().subscription();
-            Subscription subscription = subscriptions.get(key);
+            ChannelSubscription subscription = subscriptions.get(key);
             if (subscription == null || subscription.listener != listener) {
                 return;
             }
             subscriptions.remove(key);
-            if (state == SessionState.CONNECTED
-                    && (subscription.status == Status.SUBSCRIBED || subscription.status == Status.SUBSCRIBING)) {
-                send(message("/meta/unsubscribe").put("subscription", key), REQUEST_TIMEOUT, replies -> {
+            if (state == SessionState.CONNECTED && subscription.takesEvents()) {
+                send(messages.unsubscribe(clientId, key), REQUEST_TIMEOUT, replies -> {
                     JsonNode reply = replyTo(replies, "/meta/unsubscribe");
                     LOG.info("Session {}: unsubscribed {}{}", name, key,
-                            reply != null && !reply.path("successful").asBoolean() ? " (server: " + errorOf(reply) + ")" : "");
+                            reply != null && !isSuccessful(reply) ? " (server: " + errorOf(reply) + ")" : "");
                 }, error -> LOG.debug("Session {}: unsubscribe of {} failed: {}", name, key, error.getMessage()));
             }
         });
@@ -229,8 +194,8 @@ public final class BayeuxSession {
     /** A listener that was full has room again: fetch more if the session was holding back for it. */
     public void resume(Subscriber listener) {
         onSessionThread(() -> {
-            if (heldBack && state == SessionState.CONNECTED && !anyListenerFull()) {
-                heldBack = false;
+            if (hold.isHeld() && state == SessionState.CONNECTED && !anyListenerFull()) {
+                hold.release();
                 LOG.debug("Session {}: {} drained; fetching again", name, listener.channel());
                 connect();
             }
@@ -246,7 +211,7 @@ public final class BayeuxSession {
         try {
             scheduler.execute(() -> {
                 if (state == SessionState.CONNECTED && clientId != null) {
-                    ArrayNode batch = json.createArrayNode().add(message("/meta/disconnect"));
+                    ArrayNode batch = json.createArrayNode().add(messages.disconnect(clientId));
                     transport.send(cometdUrl, token.value(), batch, DISCONNECT_WAIT)
                             .whenComplete((replies, error) -> done.complete(null));
                 } else {
@@ -287,6 +252,7 @@ public final class BayeuxSession {
         statistics.state(next, stateSince);
         LOG.debug("Session {}: {} -> {} ({})", name, previous, next, reason);
         if (next == SessionState.CLOSED) {
+            outage.close();
             clientId = null;
             subscriptions.clear();
             steps.clear();
@@ -324,35 +290,16 @@ public final class BayeuxSession {
         }
     }
 
-    /** How long a recovery waits, by what told the session to recover. */
-    private enum Pace {
-        /**
-         * The server could not be reached or gave no Bayeux answer: exponential back-off with jitter, reset by a
-         * successful handshake or connect.
-         */
-        TRANSPORT,
-        /**
-         * Salesforce answered and said what to do (401, 403::Unknown client, advice handshake, a server disconnect): the
-         * server is reachable, so the first such answer is acted on at once, whatever back-off an earlier outage built
-         * up; only a repeat before the next successful connect backs off, so a server that keeps refusing is not hammered.
-         */
-        ANSWER,
-        /** An org limit or rejected credentials: retrying soon cannot help, so every attempt waits maxReconnectDelay. */
-        LIMIT
-    }
-
     private void retry(SessionState after, SfStreamException cause, Pace pace) {
         if (state == SessionState.FAILED || state == SessionState.CLOSED) {
             return;
         }
-        if (failing(cause)) {
+        boolean failedForGood = outage.failure(cause);
+        statistics.unhealthy(outage.since());
+        if (failedForGood) {
             return;
         }
-        Duration delay = switch (pace) {
-            case TRANSPORT -> backOff.delay(transportFailures++);
-            case ANSWER -> answersActedOn++ == 0 ? Duration.ZERO : backOff.delay(answersActedOn - 2);
-            case LIMIT -> backOff.max();
-        };
+        Duration delay = this.pace.next(pace);
         Instant due = clock.instant().plus(delay);
         if (state == SessionState.WAITING_TO_RETRY) {
             // another request of the same outage failed (a connect and a subscribe were both under way): one back-off
@@ -388,11 +335,11 @@ public final class BayeuxSession {
         retryDue = due;
         // a timer of an earlier wait must not end this one
         long wait = ++retrySequence;
-        scheduler.schedule(() -> onSessionThread(() -> {
+        later(delay, () -> {
             if (state == SessionState.WAITING_TO_RETRY && wait == retrySequence) {
                 transition(retryTarget, "back-off over");
             }
-        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     private static String describe(SessionState action) {
@@ -430,22 +377,14 @@ public final class BayeuxSession {
         transport.clearCookies();
         clientId = null;
         connectOutstanding = false;
-        heldBack = false;
+        hold.release();
         generation++;
-        for (Subscription subscription : subscriptions.values()) {
-            if (subscription.status != Status.FAILED) {
+        for (ChannelSubscription subscription : subscriptions.values()) {
+            if (subscription.status() != Status.FAILED) {
                 subscription.moveTo(Status.PENDING);
             }
         }
-        ObjectNode handshake = json.createObjectNode()
-                .put("channel", "/meta/handshake")
-                .put("version", "1.0")
-                .put("minimumVersion", "1.0")
-                .put("id", String.valueOf(++messageId));
-        handshake.putArray("supportedConnectionTypes").add("long-polling");
-        handshake.putObject("ext").put("replay", true);
-        send(handshake, REQUEST_TIMEOUT, this::onHandshakeReply,
-                error -> onTransportError(error));
+        send(messages.handshake(), REQUEST_TIMEOUT, this::onHandshakeReply, this::onTransportError);
     }
 
     private void onHandshakeReply(List<JsonNode> replies) {
@@ -455,7 +394,7 @@ public final class BayeuxSession {
                     Pace.TRANSPORT);
             return;
         }
-        if (!reply.path("successful").asBoolean(false) || !reply.hasNonNull("clientId")) {
+        if (!isSuccessful(reply) || !reply.hasNonNull("clientId")) {
             String error = errorOf(reply);
             SfStreamException cause = new SfStreamException("Salesforce denied the handshake: " + error);
             if (error.contains("401::")) {
@@ -472,7 +411,7 @@ public final class BayeuxSession {
         }
         clientId = reply.get("clientId").asText();
         firstConnect = true;
-        transportFailures = 0;
+        pace.handshakeSucceeded();
         healthy();
         statistics.handshaked();
         LOG.info("Session {}: Bayeux handshake done with {}", name, cometdUrl);
@@ -480,8 +419,8 @@ public final class BayeuxSession {
     }
 
     private void subscribePending() {
-        for (Subscription subscription : subscriptions.values()) {
-            if (subscription.status == Status.PENDING) {
+        for (ChannelSubscription subscription : subscriptions.values()) {
+            if (subscription.status() == Status.PENDING) {
                 sendSubscribe(subscription);
             }
         }
@@ -492,13 +431,8 @@ public final class BayeuxSession {
             return;
         }
         connectOutstanding = true;
-        ObjectNode connect = message("/meta/connect").put("connectionType", "long-polling");
-        if (firstConnect) {
-            // answered at once by the server, with the advice that governs the following connects
-            connect.putObject("advice").put("timeout", 0);
-        }
-        Duration timeout = Duration.ofMillis(adviceTimeoutMs).plus(CONNECT_TIMEOUT_MARGIN);
-        send(connect, timeout, this::onConnectReply, error -> {
+        Duration timeout = Duration.ofMillis(advice.timeoutMs()).plus(CONNECT_TIMEOUT_MARGIN);
+        send(messages.connect(clientId, firstConnect), timeout, this::onConnectReply, error -> {
             connectOutstanding = false;
             onTransportError(error);
         });
@@ -507,7 +441,7 @@ public final class BayeuxSession {
     private void onConnectReply(List<JsonNode> replies) {
         connectOutstanding = false;
         JsonNode reply = replyTo(replies, "/meta/connect");
-        readAdvice(reply);
+        advice = advice.updatedBy(reply);
         JsonNode serverDisconnect = replyTo(replies, "/meta/disconnect");
         if (serverDisconnect != null) {
             retry(SessionState.HANDSHAKING, new SfStreamException("Salesforce closed the Bayeux session (server /meta/disconnect)"),
@@ -519,16 +453,15 @@ public final class BayeuxSession {
             connectWhenRoom(0);
             return;
         }
-        if (reply.path("successful").asBoolean(false)) {
+        if (isSuccessful(reply)) {
             firstConnect = false;
-            transportFailures = 0;
-            answersActedOn = 0;
+            pace.connectSucceeded();
             healthy();
-            connectWhenRoom(adviceIntervalMs);
+            connectWhenRoom(advice.intervalMs());
             return;
         }
         String error = errorOf(reply);
-        String reconnect = reply.path("advice").path("reconnect").asText("");
+        String reconnect = reconnectAdvice(reply);
         if (error.startsWith("401::") || error.contains("does not match the session")) {
             retry(SessionState.LOGGING_IN, new SfStreamException("Salesforce rejected the session token: " + error), Pace.ANSWER);
         } else if (error.startsWith("403::Unknown client") || "handshake".equals(reconnect)) {
@@ -543,35 +476,25 @@ public final class BayeuxSession {
         }
     }
 
-    /**
-     * Flow control: while an endpoint holds maxPendingCount unprocessed events, the next connect waits until it drains
-     * ({@link #resume}), so the server keeps further events. Salesforce drops a client that sends no connect within 40 s
-     * of a response, so the session connects anyway after {@link #KEEP_ALIVE}; the events of that response are taken
-     * too, and the bound is exceeded by at most one response. Stopping the fetch never drops an event, so no
-     * resubscription (and no gap between an old and a new subscription stream) is ever needed.
-     */
+    /** Connects after {@code delayMs}, unless a full endpoint holds the connect back (see {@link ConnectHold}). */
     private void connectWhenRoom(long delayMs) {
         if (!anyListenerFull()) {
             scheduleConnect(delayMs);
             return;
         }
-        heldBack = true;
-        // a keep-alive timer of an earlier hold that ended must not cut this hold short
-        long hold = ++holdSequence;
         LOG.debug("Session {}: an endpoint is full; holding the next connect back for up to {} s", name,
-                KEEP_ALIVE.toSeconds());
+                hold.keepAlive().toSeconds());
         int expectedGeneration = generation;
-        scheduler.schedule(() -> onSessionThread(() -> {
-            if (heldBack && hold == holdSequence && generation == expectedGeneration && state == SessionState.CONNECTED) {
-                heldBack = false;
+        hold.hold(() -> {
+            if (generation == expectedGeneration && state == SessionState.CONNECTED) {
                 LOG.debug("Session {}: connecting while an endpoint is still full, to keep the session alive", name);
                 connect();
             }
-        }), KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     private boolean anyListenerFull() {
-        for (Subscription subscription : subscriptions.values()) {
+        for (ChannelSubscription subscription : subscriptions.values()) {
             if (subscription.listener.isFull()) {
                 return true;
             }
@@ -584,40 +507,38 @@ public final class BayeuxSession {
             connect();
         } else {
             int expectedGeneration = generation;
-            scheduler.schedule(() -> onSessionThread(() -> {
+            later(Duration.ofMillis(delayMs), () -> {
                 if (generation == expectedGeneration) {
                     connect();
                 }
-            }), delayMs, TimeUnit.MILLISECONDS);
+            });
         }
     }
 
-    private void sendSubscribe(Subscription subscription) {
+    private void sendSubscribe(ChannelSubscription subscription) {
         Channel channel = subscription.listener.channel();
         long from = subscription.replayFrom();
         subscription.moveTo(Status.SUBSCRIBING);
-        ObjectNode subscribe = message("/meta/subscribe").put("subscription", channel.subscription());
-        subscribe.putObject("ext").putObject("replay").put(channel.name(), from);
-        send(subscribe, REQUEST_TIMEOUT, replies -> onSubscribeReply(subscription, from, replies),
+        send(messages.subscribe(clientId, channel.subscription(), channel.name(), from), REQUEST_TIMEOUT, replies -> onSubscribeReply(subscription, from, replies),
                 error -> {
-                    if (subscription.status == Status.SUBSCRIBING) {
+                    if (subscription.status() == Status.SUBSCRIBING) {
                         subscription.moveTo(Status.PENDING);
                     }
                     onTransportError(error);
                 });
     }
 
-    private void onSubscribeReply(Subscription subscription, long from, List<JsonNode> replies) {
+    private void onSubscribeReply(ChannelSubscription subscription, long from, List<JsonNode> replies) {
         if (subscriptions.get(subscription.listener.channel().subscription()) != subscription
-                || subscription.status != Status.SUBSCRIBING) {
+                || subscription.status() != Status.SUBSCRIBING) {
             return;
         }
         Channel channel = subscription.listener.channel();
         JsonNode reply = replyTo(replies, "/meta/subscribe");
-        if (reply != null && reply.path("successful").asBoolean(false)) {
+        if (isSuccessful(reply)) {
             subscription.moveTo(Status.SUBSCRIBED);
             LOG.info("Session {}: subscribed {} after replayId {}", name, channel, from);
-            subscription.listener.onSubscribed(startAtOf(from));
+            subscription.listener.onSubscribed(ChannelSubscription.startAtOf(from));
             return;
         }
         String error = reply == null ? "no /meta/subscribe reply" : errorOf(reply);
@@ -631,7 +552,7 @@ public final class BayeuxSession {
             subscription.moveTo(Status.PENDING);
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
                     "Salesforce streaming limit reached while subscribing " + channel + " (" + error
-                    + "); waiting maxReconnectDelay before each further attempt"), backOff.max());
+                    + "); waiting maxReconnectDelay before each further attempt"), pace.longest());
         } else if (error.contains("503::") || reply == null) {
             subscription.moveTo(Status.PENDING);
             retryChannel(subscription, new SubscriptionException(channel.subscription(), error,
@@ -652,32 +573,25 @@ public final class BayeuxSession {
         }
     }
 
-    /** Salesforce's text varies in spacing and wording: match the parts that identify it. */
-    static boolean isInvalidReplayId(String error) {
-        String lower = error.toLowerCase(Locale.ROOT);
-        return lower.contains("replayid") && (lower.contains("invalid") || lower.contains("wasn't found"));
-    }
-
     /** Asks the listener for a fallback after a rejected replayId; true when the channel is to be resubscribed. */
-    private boolean fallBack(Subscription subscription, long rejected, String error) {
-        if (subscription.fallback != null && subscription.fallback == rejected) {
+    private boolean fallBack(ChannelSubscription subscription, long rejected, String error) {
+        if (subscription.isFallback(rejected)) {
             return false;
         }
         Optional<StartAt> fallback = subscription.listener.fallbackFor(Long.toString(rejected), error);
         if (fallback.isEmpty()) {
             return false;
         }
-        subscription.lastTaken = null;
-        subscription.fallback = replayIdOf(fallback.get());
+        subscription.fallBackTo(fallback.get());
         statistics.countFallback();
         LOG.warn("Session {}: Salesforce rejected replayId {} of {} ({}); resubscribing with {}", name, rejected,
-                subscription.listener.channel(), error, subscription.fallback);
+                subscription.listener.channel(), error, subscription.replayFrom());
         return true;
     }
 
     /** A temporary refusal of one channel: retry that channel alone after a back-off, never the whole session. */
-    private void retryChannel(Subscription subscription, SubscriptionException cause, Duration minimumDelay) {
-        Duration delay = backOff.delay(transportFailures++);
+    private void retryChannel(ChannelSubscription subscription, SubscriptionException cause, Duration minimumDelay) {
+        Duration delay = pace.next(Pace.TRANSPORT);
         if (delay.compareTo(minimumDelay) < 0) {
             delay = minimumDelay;
         }
@@ -685,12 +599,12 @@ public final class BayeuxSession {
         subscription.listener.onError(new TransportError(isLimit(cause.getMessage())
                 ? TransportError.Kind.LIMIT : TransportError.Kind.TRANSIENT, cause, false));
         int expectedGeneration = generation;
-        scheduler.schedule(() -> onSessionThread(() -> {
-            if (generation == expectedGeneration && state == SessionState.CONNECTED && subscription.status == Status.PENDING
+        later(delay, () -> {
+            if (generation == expectedGeneration && state == SessionState.CONNECTED && subscription.status() == Status.PENDING
                     && subscriptions.get(subscription.listener.channel().subscription()) == subscription) {
                 sendSubscribe(subscription);
             }
-        }), delay.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /**
@@ -715,8 +629,7 @@ public final class BayeuxSession {
      */
     private void handshakeAgain(String error) {
         statistics.rehandshake();
-        if (answersActedOn == 0 && state == SessionState.CONNECTED) {
-            answersActedOn++;
+        if (state == SessionState.CONNECTED && pace.actOnFirstAnswer()) {
             LOG.info("Session {}: server asks for a new handshake ({}); channels resume after their last event", name, error);
             transition(SessionState.HANDSHAKING, error);
         } else {
@@ -730,9 +643,8 @@ public final class BayeuxSession {
     private void handEvents(List<StreamEvent> events) {
         for (StreamEvent event : events) {
             String channelName = event.channel();
-            Subscription subscription = subscriptionOf(channelName);
-            if (subscription == null
-                    || (subscription.status != Status.SUBSCRIBED && subscription.status != Status.SUBSCRIBING)) {
+            ChannelSubscription subscription = subscriptionOf(channelName);
+            if (subscription == null || !subscription.takesEvents()) {
                 LOG.trace("Session {}: dropped an event of {} (not subscribed)", name, channelName);
                 continue;
             }
@@ -748,50 +660,28 @@ public final class BayeuxSession {
                 continue;
             }
             long replayId = Long.parseLong(position);
-            if (subscription.lastTaken != null && replayId <= subscription.lastTaken) {
+            if (!subscription.take(replayId)) {
                 // replayed again after a new handshake: already taken once in this process
                 LOG.trace("Session {}: dropped replayId {} of {} (already taken)", name, replayId, channelName);
                 continue;
             }
             subscription.listener.offer(event);
-            subscription.lastTaken = replayId;
             statistics.countReceived();
         }
     }
 
-    private Subscription subscriptionOf(String channelName) {
-        Subscription exact = subscriptions.get(channelName);
+    private ChannelSubscription subscriptionOf(String channelName) {
+        ChannelSubscription exact = subscriptions.get(channelName);
         if (exact != null) {
             return exact;
         }
         // events of a filtered PushTopic subscription arrive on the bare channel
-        for (Subscription subscription : subscriptions.values()) {
+        for (ChannelSubscription subscription : subscriptions.values()) {
             if (subscription.listener.channel().name().equals(channelName)) {
                 return subscription;
             }
         }
         return null;
-    }
-
-    private void readAdvice(JsonNode reply) {
-        JsonNode advice = reply == null ? null : reply.get("advice");
-        if (advice == null || !advice.isObject()) {
-            return;
-        }
-        if (advice.has("interval")) {
-            adviceIntervalMs = Math.max(0, advice.get("interval").asLong(0));
-        }
-        if (advice.has("timeout") && advice.get("timeout").asLong(0) > 0) {
-            adviceTimeoutMs = advice.get("timeout").asLong();
-        }
-    }
-
-    private ObjectNode message(String channel) {
-        ObjectNode message = json.createObjectNode().put("channel", channel).put("id", String.valueOf(++messageId));
-        if (clientId != null) {
-            message.put("clientId", clientId);
-        }
-        return message;
     }
 
     /**
@@ -819,31 +709,6 @@ public final class BayeuxSession {
                 }));
     }
 
-    private static JsonNode replyTo(List<JsonNode> replies, String metaChannel) {
-        for (JsonNode reply : replies) {
-            if (metaChannel.equals(reply.path("channel").asText())) {
-                return reply;
-            }
-        }
-        return null;
-    }
-
-    /** Salesforce puts the reason in {@code error}, {@code ext.sfdc.failureReason} or both. */
-    static String errorOf(JsonNode reply) {
-        String error = reply.path("error").asText("");
-        String failureReason = reply.path("ext").path("sfdc").path("failureReason").asText("");
-        if (failureReason.isEmpty()) {
-            return error.isEmpty() ? "unknown error" : error;
-        }
-        return error.isEmpty() ? failureReason : error + " (failureReason " + failureReason + ")";
-    }
-
-    /** Org-wide limits (concurrent clients, daily events): retrying soon cannot help. */
-    static boolean isLimit(String error) {
-        String lower = error.toLowerCase(Locale.ROOT);
-        return lower.contains("concurrent user limit") || lower.contains("limit exceeded");
-    }
-
     private static SfStreamException limitReached(String error) {
         return new SfStreamException("Salesforce streaming limit reached (" + error
                                      + "); waiting maxReconnectDelay before each further attempt");
@@ -851,81 +716,23 @@ public final class BayeuxSession {
 
     // ------------------------------------------------------------------ outages
 
-    /**
-     * Records a failure: starts an outage when none is running, reports the connection timeout once, and fails the
-     * session for good after maxErroneousPeriod. True when the session has just failed for good.
-     */
-    private boolean failing(SfStreamException cause) {
-        lastFailure = cause;
-        if (unhealthySince == null) {
-            unhealthySince = clock.instant();
-            timeoutReported = false;
-            statistics.unhealthy(unhealthySince);
-            int current = ++outage;
-            scheduleOutageCheck(current, connectionTimeout);
-            scheduleOutageCheck(current, maxErroneousPeriod);
-        }
-        return checkOutage();
-    }
-
-    private void scheduleOutageCheck(int expectedOutage, Duration after) {
-        if (after.isZero() || after.isNegative()) {
-            return;
-        }
-        scheduler.schedule(() -> onSessionThread(() -> {
-            if (outage == expectedOutage && unhealthySince != null) {
-                checkOutage();
-            }
-        }), after.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** True when the session has failed for good. */
-    private boolean checkOutage() {
-        if (state == SessionState.FAILED || state == SessionState.CLOSED || unhealthySince == null) {
-            return state == SessionState.FAILED;
-        }
-        Duration lasting = Duration.between(unhealthySince, clock.instant());
-        if (!maxErroneousPeriod.isZero() && !maxErroneousPeriod.isNegative() && lasting.compareTo(maxErroneousPeriod) >= 0) {
-            failForGood(lasting);
-            return true;
-        }
-        if (!timeoutReported && !connectionTimeout.isZero() && !connectionTimeout.isNegative()
-                && lasting.compareTo(connectionTimeout) >= 0) {
-            timeoutReported = true;
-            statistics.timedOut();
-            TransportTimeoutException timeout = new TransportTimeoutException("Session " + name
-                    + " has been unable to connect to Salesforce for " + lasting.toMillis() + " ms (connectionTimeout="
-                    + connectionTimeout + "); still reconnecting. Last error: "
-                    + (lastFailure == null ? "none" : lastFailure.getMessage()), connectionTimeout, lastFailure);
-            LOG.warn("{}", timeout.getMessage());
-            reportToAll(timeout);
-        }
-        return false;
-    }
-
-    private void failForGood(Duration lasting) {
-        fatal = new SfStreamException("Session " + name + " has been failing for " + lasting.toMillis()
-                + " ms, longer than maxErroneousPeriod=" + maxErroneousPeriod
-                + "; it stopped for good: restart the route to try again. Last error: "
-                + (lastFailure == null ? "none" : lastFailure.getMessage()), lastFailure);
+    private void failForGood(SfStreamException fatal) {
+        this.fatal = fatal;
         LOG.error("{}", fatal.getMessage());
         statistics.failed(fatal, clock.instant());
         statistics.fatal(fatal.getMessage());
         transition(SessionState.FAILED, "maxErroneousPeriod exceeded");
         clientId = null;
-        for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
+        for (ChannelSubscription subscription : new ArrayList<>(subscriptions.values())) {
             subscription.listener.onFatal(fatal);
         }
     }
 
     /** A successful handshake or connect ends the outage. */
     private void healthy() {
-        if (unhealthySince != null) {
-            LOG.info("Session {}: connected again after {} ms", name,
-                    Duration.between(unhealthySince, clock.instant()).toMillis());
-            unhealthySince = null;
-            timeoutReported = false;
-            outage++;
+        Duration lasted = outage.healthy();
+        if (lasted != null) {
+            LOG.info("Session {}: connected again after {} ms", name, lasted.toMillis());
             statistics.unhealthy(null);
         }
     }
@@ -933,7 +740,7 @@ public final class BayeuxSession {
     private void reportToAll(SfStreamException error) {
         statistics.failed(error, clock.instant());
         TransportError classified = new TransportError(kindOf(error), error, false);
-        for (Subscription subscription : new ArrayList<>(subscriptions.values())) {
+        for (ChannelSubscription subscription : new ArrayList<>(subscriptions.values())) {
             subscription.listener.onError(classified);
         }
     }
@@ -953,18 +760,13 @@ public final class BayeuxSession {
         return TransportError.Kind.TRANSIENT;
     }
 
-    /** The replayId a Bayeux subscribe sends for a start: -1 new events, -2 all retained, else the decimal position. */
-    static long replayIdOf(StartAt start) {
-        return switch (start.kind()) {
-            case NEW -> -1;
-            case ALL -> -2;
-            case AFTER -> Long.parseLong(start.position());
-        };
-    }
-
-    /** The start a subscribe with {@code replayId} made. */
-    static StartAt startAtOf(long replayId) {
-        return replayId == -1 ? StartAt.NEW : replayId == -2 ? StartAt.ALL : StartAt.after(Long.toString(replayId));
+    /** Runs {@code action} on the session thread after {@code delay}. */
+    private void later(Duration delay, Runnable action) {
+        try {
+            scheduler.schedule(() -> onSessionThread(action), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("Session {}: already stopped", name);
+        }
     }
 
     private void onSessionThread(Runnable action) {
