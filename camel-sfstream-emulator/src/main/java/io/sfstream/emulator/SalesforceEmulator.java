@@ -78,6 +78,9 @@ public final class SalesforceEmulator implements AutoCloseable {
     private ExecutorService pumpExecutor;
     private SalesforceBayeux salesforce;
     private Server server;
+    /** How long an HTTP connection may stay idle beyond a held connect before the emulator closes it. */
+    private static final Duration IDLE_CONNECTION_TIMEOUT = Duration.ofSeconds(120);
+
     private ServerConnector connector;
     private volatile int port;
 
@@ -121,6 +124,10 @@ public final class SalesforceEmulator implements AutoCloseable {
             ServerConnector connector = new ServerConnector(s);
             connector.setHost("127.0.0.1");
             connector.setPort(port != 0 ? port : config.port);
+            // Salesforce holds a connect for up to 110 s, so its connections outlive that idle; Jetty's default (30 s)
+            // would close a client's pooled connection just as a flow-controlled client sends its 30 s keep-alive
+            // connect on it, a race real servers do not have
+            connector.setIdleTimeout(config.connectHold.plus(IDLE_CONNECTION_TIMEOUT).toMillis());
             s.addConnector(connector);
 
             ServletContextHandler context = new ServletContextHandler("/");

@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -94,13 +95,20 @@ class SlowRouteFlowControlIT extends CamelTestSupport {
         long whenFull = fetched.get();
         assertThat(whenFull).as("events fetched when the endpoint became full")
                 .isLessThan(MAX_PENDING + RESPONSE_LIMIT);
-        await("the keep-alive connect while the endpoint is full").atMost(KEEP_ALIVE.plusSeconds(8))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> {
-                    maxPending.accumulateAndGet(slowConsumer().getPendingCount(), Math::max);
-                    fetched.set(emulator.counters().eventsDelivered());
-                    return fetched.get() > whenFull;
-                });
+        try {
+            await("the keep-alive connect while the endpoint is full").atMost(KEEP_ALIVE.plusSeconds(8))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> {
+                        maxPending.accumulateAndGet(slowConsumer().getPendingCount(), Math::max);
+                        fetched.set(emulator.counters().eventsDelivered());
+                        return fetched.get() > whenFull;
+                    });
+        } catch (ConditionTimeoutException e) {
+            // say which way it went wrong: no connect at all, or a connect that failed and cost a new handshake
+            throw new AssertionError("No keep-alive response within " + KEEP_ALIVE.plusSeconds(8) + ": handshakes "
+                                     + emulator.counters().handshakes() + ", logins " + emulator.counters().logins()
+                                     + ", session " + slowConsumer().getSessionState(), e);
+        }
         long heldMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - fullAt);
         assertThat(heldMs).as("the connect was held back until the keep-alive (ms)")
                 .isGreaterThanOrEqualTo(KEEP_ALIVE.toMillis() - 2_000);
