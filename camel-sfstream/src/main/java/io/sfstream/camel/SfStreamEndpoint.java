@@ -7,6 +7,11 @@ import io.sfstream.camel.internal.transport.SharedMappers;
 import io.sfstream.camel.internal.transport.Transport;
 import io.sfstream.camel.replay.SubscriptionLease;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Category;
 import org.apache.camel.Consumer;
@@ -133,7 +138,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
             host = "host";
         }
         return host + "-" + ProcessHandle.current().pid() + "-"
-               + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
+               + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xFFFFFF));
     }
 
     /**
@@ -148,15 +153,15 @@ public class SfStreamEndpoint extends DefaultEndpoint {
                 return value.strip();
             }
         }
-        java.nio.file.Path linux = java.nio.file.Path.of("/proc/sys/kernel/hostname");
+        Path linux = Path.of("/proc/sys/kernel/hostname");
         try {
-            if (java.nio.file.Files.isReadable(linux)) {
-                String value = java.nio.file.Files.readString(linux).strip();
+            if (Files.isReadable(linux)) {
+                String value = Files.readString(linux).strip();
                 if (!value.isEmpty()) {
                     return value;
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // fall back to the name service below
         }
         try {

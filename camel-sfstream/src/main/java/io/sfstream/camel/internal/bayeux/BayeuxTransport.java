@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
  * Posts Bayeux message arrays to the streaming endpoint and parses the JSON arrays it answers. One transport, with
  * its own cookie jar, per Bayeux session: Salesforce ties a session to its {@code BAYEUX_BROWSER} cookie.
  */
-public final class BayeuxTransport implements BayeuxRequests {
+final class BayeuxTransport implements BayeuxRequests {
 
     private final HttpClient http;
     private final CookieManager cookies;

@@ -11,10 +11,10 @@ import java.util.Deque;
  * of hand-over, never arithmetic on ids. A marker is therefore never committed past an event still in flight, however
  * out of order a route ({@code threads()}, async producers, {@code seda}) completes its exchanges.
  */
-public final class DeliveryTracker {
+final class DeliveryTracker {
 
     /** One event or batch handed to the route. */
-    public static final class Ticket {
+    static final class Ticket {
         private final ReplayMarker marker;
         private boolean done;
 
@@ -30,7 +30,7 @@ public final class DeliveryTracker {
     // guarded by this; in hand-over order
     private final Deque<Ticket> inFlight = new ArrayDeque<>();
 
-    public synchronized Ticket handedOver(ReplayMarker marker) {
+    synchronized Ticket handedOver(ReplayMarker marker) {
         Ticket ticket = new Ticket(marker);
         inFlight.addLast(ticket);
         return ticket;
@@ -40,7 +40,7 @@ public final class DeliveryTracker {
      * Marks the ticket done and returns the new watermark, or null when it did not move (an earlier event is still in
      * flight, or the ticket was done already).
      */
-    public synchronized ReplayMarker done(Ticket ticket) {
+    synchronized ReplayMarker done(Ticket ticket) {
         if (ticket.done) {
             return null;
         }
@@ -52,7 +52,7 @@ public final class DeliveryTracker {
         return watermark;
     }
 
-    public synchronized void clear() {
+    synchronized void clear() {
         inFlight.clear();
     }
 }

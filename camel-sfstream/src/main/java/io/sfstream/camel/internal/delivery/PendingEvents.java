@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Full at {@code maxPendingCount}; once full, it reports that the session may fetch again only when half of the bound
  * is free, so the session does not wake for every single completion. Suspended, it reports full and hands out nothing.
  */
-public final class PendingEvents {
+final class PendingEvents {
 
     /** Put on the queue to end the dispatcher after the exchange it is running. */
     private static final StreamEvent STOP = new StreamEvent(null, null, null, new byte[0]);
@@ -37,14 +37,14 @@ public final class PendingEvents {
     // volatile: set by Camel's shutdown thread, read by the dispatcher
     private volatile boolean draining;
 
-    public PendingEvents(int maxPendingCount, int maxBatchSize, Duration batchTimeout) {
+    PendingEvents(int maxPendingCount, int maxBatchSize, Duration batchTimeout) {
         this.maxPendingCount = maxPendingCount;
         this.maxBatchSize = maxBatchSize;
         this.batchTimeout = batchTimeout;
     }
 
     /** Empties everything for a new start. */
-    public void reset() {
+    void reset() {
         queue.clear();
         pending.set(0);
         full = false;
@@ -52,22 +52,22 @@ public final class PendingEvents {
         draining = false;
     }
 
-    public void add(StreamEvent event) {
+    void add(StreamEvent event) {
         pending.incrementAndGet();
         queue.add(event);
     }
 
     /** Queued plus in flight. */
-    public int size() {
+    int size() {
         return pending.get();
     }
 
-    public boolean isDraining() {
+    boolean isDraining() {
         return draining;
     }
 
     /** Whether the session must hold its next fetch back for this endpoint. */
-    public boolean isFull() {
+    boolean isFull() {
         if (suspended) {
             return true;
         }
@@ -88,7 +88,7 @@ public final class PendingEvents {
      *
      * @return true when this release made a full endpoint half empty: the session may fetch again
      */
-    public boolean release(int events) {
+    boolean release(int events) {
         int now = pending.addAndGet(-events);
         if (full && now <= maxPendingCount / 2) {
             full = false;
@@ -101,7 +101,7 @@ public final class PendingEvents {
      * The next event, or up to maxBatchSize events gathered within batchTimeout, once not suspended; null when
      * stopping. Blocks the dispatcher thread.
      */
-    public List<StreamEvent> nextBatch() throws InterruptedException {
+    List<StreamEvent> nextBatch() throws InterruptedException {
         StreamEvent first = queue.take();
         if (first == STOP) {
             return null;
@@ -130,11 +130,11 @@ public final class PendingEvents {
     }
 
     /** The exchange in flight finishes, queued events wait, and the session is told the endpoint is full. */
-    public void suspend() {
+    void suspend() {
         suspended = true;
     }
 
-    public void resume() {
+    void resume() {
         synchronized (resumed) {
             suspended = false;
             resumed.notifyAll();
@@ -142,7 +142,7 @@ public final class PendingEvents {
     }
 
     /** Graceful shutdown: nothing new starts; queued events are dropped (never started, so never committed). */
-    public void drain() {
+    void drain() {
         draining = true;
         int dropped = 0;
         while (queue.poll() != null) {
@@ -152,7 +152,7 @@ public final class PendingEvents {
     }
 
     /** Ends the dispatcher after its current exchange; queued events are dropped (they come again next start). */
-    public void stop() {
+    void stop() {
         resume();
         queue.clear();
         queue.add(STOP);

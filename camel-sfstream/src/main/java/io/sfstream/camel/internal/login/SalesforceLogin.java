@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,10 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+
+import javax.net.ssl.SSLSession;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -202,12 +206,12 @@ public final class SalesforceLogin {
         }
 
         @Override
-        public java.util.Optional<HttpResponse<String>> previousResponse() {
-            return java.util.Optional.empty();
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
         }
 
         @Override
-        public java.net.http.HttpHeaders headers() {
+        public HttpHeaders headers() {
             return raw.headers();
         }
 
@@ -217,7 +221,7 @@ public final class SalesforceLogin {
         }
 
         @Override
-        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+        public Optional<SSLSession> sslSession() {
             return raw.sslSession();
         }
 

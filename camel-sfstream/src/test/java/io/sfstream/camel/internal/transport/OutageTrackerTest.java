@@ -1,12 +1,11 @@
 package io.sfstream.camel.internal.transport;
 
+import io.sfstream.camel.MutableClock;
 import io.sfstream.camel.SfStreamException;
 import io.sfstream.camel.TransportTimeoutException;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,27 +16,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The outage rules, with time moved by the test and the tracker's timers run when the test says. */
 class OutageTrackerTest {
 
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<Timer> timers = new ArrayList<>();
     private final List<TransportTimeoutException> timeouts = new ArrayList<>();
     private final List<SfStreamException> fatals = new ArrayList<>();
     private final OutageTracker tracker = new OutageTracker("s", Duration.ofSeconds(10), Duration.ofSeconds(60),
-            new Clock() {
-                @Override
-                public ZoneOffset getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(java.time.ZoneId zone) {
-                    return this;
-                }
-
-                @Override
-                public Instant instant() {
-                    return now;
-                }
-            }, (delay, action) -> timers.add(new Timer(now.plus(delay), action)), new OutageTracker.Listener() {
+            clock, (delay, action) -> timers.add(new Timer(clock.instant().plus(delay), action)),
+            new OutageTracker.Listener() {
                 @Override
                 public void timedOut(TransportTimeoutException timeout) {
                     timeouts.add(timeout);
@@ -55,7 +40,7 @@ class OutageTrackerTest {
     @Test
     void theTimeoutIsReportedOnceEvenWithoutAFurtherFailure() {
         assertThat(tracker.failure(new SfStreamException("refused"))).isFalse();
-        assertThat(tracker.since()).isEqualTo(now);
+        assertThat(tracker.since()).isEqualTo(clock.instant());
         advance(Duration.ofSeconds(10));
         assertThat(timeouts).hasSize(1);
         assertThat(timeouts.get(0)).hasMessageContaining("connectionTimeout=PT10S").hasMessageContaining("refused");
@@ -78,7 +63,7 @@ class OutageTrackerTest {
     @Test
     void aSuccessEndsTheOutageAndItsTimersDoNothing() {
         tracker.failure(new SfStreamException("refused"));
-        now = now.plusSeconds(3);
+        clock.advance(Duration.ofSeconds(3));
         assertThat(tracker.healthy()).isEqualTo(Duration.ofSeconds(3));
         assertThat(tracker.healthy()).as("no outage any more").isNull();
         advance(Duration.ofSeconds(120));
@@ -103,8 +88,8 @@ class OutageTrackerTest {
 
     /** Moves the clock and runs the timers that became due, in order. */
     private void advance(Duration by) {
-        now = now.plus(by);
-        List<Timer> due = new ArrayList<>(timers.stream().filter(t -> !t.due().isAfter(now)).toList());
+        clock.advance(by);
+        List<Timer> due = new ArrayList<>(timers.stream().filter(t -> !t.due().isAfter(clock.instant())).toList());
         timers.removeAll(due);
         due.forEach(t -> t.action().run());
     }

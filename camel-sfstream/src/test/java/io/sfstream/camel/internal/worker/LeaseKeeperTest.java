@@ -1,5 +1,7 @@
 package io.sfstream.camel.internal.worker;
 
+import io.sfstream.camel.MutableClock;
+
 import io.sfstream.camel.ManualScheduler;
 import io.sfstream.camel.SubscriptionInUseException;
 import io.sfstream.camel.WorkerStrategy;
@@ -11,10 +13,8 @@ import io.sfstream.camel.replay.ReplayMarkerStore;
 import io.sfstream.camel.replay.SubscriptionLease;
 import io.sfstream.camel.replay.SubscriptionRecord;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -422,33 +422,6 @@ class LeaseKeeperTest {
         public boolean compareAndSet(String key, SubscriptionRecord expected, SubscriptionRecord replacement) {
             check();
             return delegate.compareAndSet(key, expected, replacement);
-        }
-    }
-
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
