@@ -52,6 +52,11 @@ public final class DeliveryTracker {
         return watermark;
     }
 
+    /** Whether every event handed over is done. */
+    public synchronized boolean isEmpty() {
+        return inFlight.isEmpty();
+    }
+
     public synchronized void clear() {
         inFlight.clear();
     }
