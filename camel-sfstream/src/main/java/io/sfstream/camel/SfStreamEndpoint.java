@@ -1,6 +1,7 @@
 package io.sfstream.camel;
 
 import io.sfstream.camel.internal.delivery.EventMapper;
+import io.sfstream.camel.internal.login.LoginFlow;
 import io.sfstream.camel.internal.login.SalesforceLogin;
 import io.sfstream.camel.internal.transport.Channel;
 import io.sfstream.camel.internal.transport.ChannelKind;
@@ -72,8 +73,8 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     void validate() {
         parsedChannel = parsedChannel.withFilter(filter);
         channel = parsedChannel.subscription();
-        SalesforceLogin.validate(configuration, getCamelContext());
-        validateApi();
+        LoginFlow flow = SalesforceLogin.validate(configuration, getCamelContext());
+        validateApi(flow);
         initialStart();
         if (configuration.getMaxPendingCount() < 1) {
             throw new IllegalArgumentException(
@@ -172,7 +173,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     /** The Maven coordinates of the Pub/Sub API transport, named when it is missing from the classpath. */
     static final String PUBSUB_ARTIFACT = "io.sfstream:camel-sfstream-pubsub";
 
-    private void validateApi() {
+    private void validateApi(LoginFlow flow) {
         if (configuration.getApi() == null) {
             throw new IllegalArgumentException("Invalid api: expected STREAMING or PUBSUB");
         }
@@ -195,6 +196,11 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         }
         if (configuration.getPubSubKeepAliveTime() == null || configuration.getPubSubKeepAliveTime().toMillis() < 1000) {
             throw new IllegalArgumentException("Invalid pubSubKeepAliveTime: it must be at least 1s");
+        }
+        if ((flow == LoginFlow.ACCESS_TOKEN || flow == LoginFlow.TOKEN_SUPPLIER)
+                && (configuration.getOrgId() == null || configuration.getOrgId().isBlank())) {
+            throw new IllegalArgumentException("api=PUBSUB with the " + flow.displayName() + " flow needs the orgId option: the"
+                                               + " Pub/Sub API's tenantid header, which that flow cannot learn");
         }
         getComponent().plugins().check(SfStreamApi.PUBSUB.name(), PUBSUB_ARTIFACT);
     }
