@@ -74,8 +74,8 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         parsedChannel = parsedChannel.withFilter(filter);
         channel = parsedChannel.subscription();
         LoginFlow flow = SalesforceLogin.validate(configuration, getCamelContext());
-        validateApi(flow);
         initialStart();
+        validateApi(flow);
         if (configuration.getMaxPendingCount() < 1) {
             throw new IllegalArgumentException(
                     "Invalid maxPendingCount " + configuration.getMaxPendingCount() + ": it must be at least 1");
