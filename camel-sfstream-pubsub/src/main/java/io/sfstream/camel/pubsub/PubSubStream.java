@@ -118,6 +118,8 @@ final class PubSubStream implements Transport.Subscription {
     private boolean authRetried;
     private boolean reportedEmptyLatest;
     private ScheduledFuture<?> retry;
+    /** The connection's thread, once known: {@link #close()} called on it closes at once instead of waiting. */
+    private volatile Thread owner;
 
     PubSubStream(PubSubConnection connection, Subscriber subscriber, SfStreamConfiguration config, EventReader reader,
                  Clock clock, DoubleSupplier random, Runnable onClosed) {
@@ -160,6 +162,11 @@ final class PubSubStream implements Transport.Subscription {
 
     @Override
     public void close() {
+        if (Thread.currentThread() == owner) {
+            // called back from a subscriber method on the connection's thread: waiting for the thread would stall it
+            shutdown();
+            return;
+        }
         Future<?> done;
         try {
             done = thread.submit(this::shutdown);
@@ -191,6 +198,7 @@ final class PubSubStream implements Transport.Subscription {
     }
 
     private void connect() {
+        owner = Thread.currentThread();
         if (!move(State.CONNECTING, "open a stream")) {
             return;
         }
