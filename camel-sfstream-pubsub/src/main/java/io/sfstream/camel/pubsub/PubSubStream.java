@@ -283,7 +283,7 @@ final class PubSubStream implements Transport.Subscription {
         int stream = epoch;
         for (ConsumerEvent event : response.getEventsList()) {
             owed = Math.max(0, owed - 1);
-            StreamEvent read = read(event);
+            StreamEvent read = read(event, response.getRpcId());
             if (stream != epoch) {
                 // reading it ended the stream (GetSchema failed): the next one starts after the last event handed over
                 return;
@@ -323,7 +323,7 @@ final class PubSubStream implements Transport.Subscription {
     }
 
     /** The event as the subscriber takes it (unreadable ones included), or null to skip it. */
-    private StreamEvent read(ConsumerEvent event) {
+    private StreamEvent read(ConsumerEvent event, String rpcId) {
         String position = ReplayIds.position(event.getReplayId());
         String schemaId = event.getEvent().getSchemaId();
         String before = lastHanded != null ? lastHanded
@@ -351,7 +351,8 @@ final class PubSubStream implements Transport.Subscription {
         try {
             EventReader.Decoded decoded = reader.read(subscriber.channel().kind(), schemaId, schema,
                     event.getEvent().getPayload().toByteArray(), event.getEvent().getId(), position);
-            return new StreamEvent(topic, position, decoded.fields(), decoded.data());
+            return new StreamEvent(topic, position,
+                    rpcId.isEmpty() ? decoded.fields() : decoded.fields().withRpcId(rpcId), decoded.data());
         } catch (IOException e) {
             return StreamEvent.unreadable(topic, position, "Event " + position + " of " + topic
                                                            + " does not decode with its schema " + schemaId + ": "

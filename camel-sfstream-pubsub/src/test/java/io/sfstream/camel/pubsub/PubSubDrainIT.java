@@ -64,6 +64,8 @@ class PubSubDrainIT extends PubSubTestSupport {
             String position = ps.getMessage().getHeader(SfStreamConstants.REPLAY_ID, String.class);
             assertThat(position).matches("[A-Za-z0-9+/]+=*");
             assertThat(((Map<?, ?>) body(ps).get("event")).get("replayId")).isEqualTo(position);
+            assertThat(ps.getMessage().getHeader(SfStreamConstants.RPC_ID, String.class)).isNotBlank();
+            assertThat(st.getMessage().getHeader(SfStreamConstants.RPC_ID)).isNull();
         }
     }
 

@@ -96,6 +96,7 @@ public final class EventMapper {
             }
             default -> throw new IllegalStateException("unknown channel kind " + kind);
         }
+        setIfPresent(target, SfStreamConstants.RPC_ID, fields.rpcId());
         target.setBody(body(event.data(), event.channel(), replayId));
         return createdDate;
     }

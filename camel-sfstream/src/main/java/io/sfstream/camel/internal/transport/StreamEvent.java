@@ -47,9 +47,25 @@ public record StreamEvent(String channel, String position, HeaderFields fields, 
      * @param commitTimestamp    {@code data.payload.ChangeEventHeader.commitTimestamp} (change events)
      * @param changeType         {@code data.payload.ChangeEventHeader.changeType}
      * @param entityName         {@code data.payload.ChangeEventHeader.entityName}
+     * @param rpcId              the Pub/Sub API's {@code rpc_id} of the response that carried the event, else null
      */
     public record HeaderFields(JsonNode eventCreatedDate, String eventType, String eventUuid, String schema,
-                        JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType, String entityName) {
+                        JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType, String entityName,
+                        String rpcId) {
+
+        /** The fields of a Streaming API event, which has no rpc id. */
+        public HeaderFields(JsonNode eventCreatedDate, String eventType, String eventUuid, String schema,
+                            JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType,
+                            String entityName) {
+            this(eventCreatedDate, eventType, eventUuid, schema, payloadCreatedDate, commitTimestamp, changeType,
+                    entityName, null);
+        }
+
+        /** These fields with the rpc id of the response that carried the event. */
+        public HeaderFields withRpcId(String id) {
+            return new HeaderFields(eventCreatedDate, eventType, eventUuid, schema, payloadCreatedDate, commitTimestamp,
+                    changeType, entityName, id);
+        }
     }
 
     /** Only what identifies the event: its data may be large, and is not the log's business above TRACE anyway. */
