@@ -4,6 +4,7 @@ import io.sfstream.camel.SalesforceLoginException;
 import io.sfstream.camel.SfStreamConfiguration;
 import io.sfstream.camel.SfStreamException;
 import io.sfstream.camel.SubscriptionException;
+import io.sfstream.camel.TransportTimeoutException;
 import io.sfstream.camel.internal.login.AccessToken;
 import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.StreamEvent;
@@ -55,6 +56,8 @@ final class PubSubStream implements Transport.Subscription {
 
     /** Salesforce counts at most 100 outstanding requested events per stream. */
     static final int MAX_REQUESTED = 100;
+    /** How long a new stream must stay open to end an outage when no response came yet. */
+    static final Duration HEALTHY_AFTER = Duration.ofSeconds(1);
 
     enum State {
         /** Created, not yet opened. */
@@ -117,6 +120,7 @@ final class PubSubStream implements Transport.Subscription {
     private int failures;
     private boolean authRetried;
     private boolean reportedEmptyLatest;
+    private boolean timeoutReported;
     private ScheduledFuture<?> retry;
     /** The connection's thread, once known: {@link #close()} called on it closes at once instead of waiting. */
     private volatile Thread owner;
@@ -204,8 +208,18 @@ final class PubSubStream implements Transport.Subscription {
         }
         retry = null;
         epoch++;
-        StartAt start = lastHanded != null ? StartAt.after(lastHanded)
-                : fallbackStart != null ? fallbackStart : subscriber.startAt();
+        StartAt start;
+        try {
+            start = lastHanded != null ? StartAt.after(lastHanded)
+                    : fallbackStart != null ? fallbackStart : subscriber.startAt();
+        } catch (RuntimeException e) {
+            // the store could not be read: retried like a connection failure
+            failed(new TransportError(TransportError.Kind.TRANSIENT, new SfStreamException("Cannot read where "
+                                                                                           + topic + " starts: "
+                                                                                           + e.getMessage(), e), false),
+                    false);
+            return;
+        }
         FetchRequest.Builder first = FetchRequest.newBuilder().setTopicName(topic);
         switch (start.kind()) {
             case NEW -> first.setReplayPreset(ReplayPreset.LATEST);
@@ -248,6 +262,14 @@ final class PubSubStream implements Transport.Subscription {
         move(State.SUBSCRIBED, "stream open, " + n + " requested");
         LOG.info("{} subscribed over the Pub/Sub API ({}) starting {}", topic, connection.name(), describe(start));
         subscriber.onSubscribed(start);
+        // a quiet channel may see its first response (a keepalive) only minutes later: a stream that stayed open for
+        // a second was accepted (refusals come at once), so the outage is over
+        int opened = epoch;
+        thread.schedule(() -> {
+            if (opened == epoch && status.state == State.SUBSCRIBED) {
+                status.unhealthySince = null;
+            }
+        }, HEALTHY_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onMore() {
@@ -419,6 +441,20 @@ final class PubSubStream implements Transport.Subscription {
         report(error.kind(), error.cause());
         if (status.unhealthySince == null) {
             status.unhealthySince = clock.instant();
+            timeoutReported = false;
+        }
+        Duration lasting = Duration.between(status.unhealthySince, clock.instant());
+        if (!timeoutReported && !connectionTimeout.isZero() && lasting.compareTo(connectionTimeout) >= 0) {
+            // once per outage, as on the Streaming API
+            timeoutReported = true;
+            report(TransportError.Kind.TRANSIENT, new TransportTimeoutException("The Pub/Sub stream of " + topic
+                                                                                + " has been unable to resubscribe for "
+                                                                                + lasting.toMillis()
+                                                                                + " ms (connectionTimeout="
+                                                                                + connectionTimeout
+                                                                                + "); still retrying. Last error: "
+                                                                                + error.cause().getMessage(),
+                    connectionTimeout, error.cause()));
         }
         if (!maxErroneousPeriod.isZero() && status.unhealthySince.plus(maxErroneousPeriod).isBefore(clock.instant())) {
             SfStreamException fatal = new SfStreamException("The Pub/Sub API has failed for " + topic + " since "
@@ -600,7 +636,8 @@ final class PubSubStream implements Transport.Subscription {
         @Override
         public boolean isTimedOut() {
             Instant since = unhealthySince;
-            return since != null && since.plus(connectionTimeout).isBefore(clock.instant());
+            return since != null && !connectionTimeout.isZero()
+                   && since.plus(connectionTimeout).isBefore(clock.instant());
         }
     }
 }
