@@ -112,6 +112,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "pubSubPlaintext": getOrCreateConfiguration(target).setPubSubPlaintext(property(camelContext, boolean.class, value)); return true;
         case "pubsubport":
         case "pubSubPort": getOrCreateConfiguration(target).setPubSubPort(property(camelContext, int.class, value)); return true;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": getOrCreateConfiguration(target).setPubSubRawBitmaps(property(camelContext, boolean.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": getOrCreateConfiguration(target).setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": getOrCreateConfiguration(target).setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -229,6 +231,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "pubSubPlaintext": return boolean.class;
         case "pubsubport":
         case "pubSubPort": return int.class;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return boolean.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -347,6 +351,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "pubSubPlaintext": return getOrCreateConfiguration(target).isPubSubPlaintext();
         case "pubsubport":
         case "pubSubPort": return getOrCreateConfiguration(target).getPubSubPort();
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return getOrCreateConfiguration(target).isPubSubRawBitmaps();
         case "refreshtoken":
         case "refreshToken": return getOrCreateConfiguration(target).getRefreshToken();
         case "replay": return getOrCreateConfiguration(target).getReplay();

@@ -96,6 +96,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "pubSubPlaintext": target.setPubSubPlaintext(property(camelContext, boolean.class, value)); return true;
         case "pubsubport":
         case "pubSubPort": target.setPubSubPort(property(camelContext, int.class, value)); return true;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": target.setPubSubRawBitmaps(property(camelContext, boolean.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": target.setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -204,6 +206,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "pubSubPlaintext": return boolean.class;
         case "pubsubport":
         case "pubSubPort": return int.class;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return boolean.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -313,6 +317,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "pubSubPlaintext": return target.isPubSubPlaintext();
         case "pubsubport":
         case "pubSubPort": return target.getPubSubPort();
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return target.isPubSubRawBitmaps();
         case "refreshtoken":
         case "refreshToken": return target.getRefreshToken();
         case "replay": return target.getReplay();

@@ -103,6 +103,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "pubSubPlaintext": target.getConfiguration().setPubSubPlaintext(property(camelContext, boolean.class, value)); return true;
         case "pubsubport":
         case "pubSubPort": target.getConfiguration().setPubSubPort(property(camelContext, int.class, value)); return true;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": target.getConfiguration().setPubSubRawBitmaps(property(camelContext, boolean.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": target.getConfiguration().setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.getConfiguration().setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -218,6 +220,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "pubSubPlaintext": return boolean.class;
         case "pubsubport":
         case "pubSubPort": return int.class;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return boolean.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -334,6 +338,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "pubSubPlaintext": return target.getConfiguration().isPubSubPlaintext();
         case "pubsubport":
         case "pubSubPort": return target.getConfiguration().getPubSubPort();
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return target.getConfiguration().isPubSubRawBitmaps();
         case "refreshtoken":
         case "refreshToken": return target.getConfiguration().getRefreshToken();
         case "replay": return target.getConfiguration().getReplay();

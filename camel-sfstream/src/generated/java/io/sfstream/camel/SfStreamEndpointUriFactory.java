@@ -23,7 +23,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(59);
+        Set<String> props = new HashSet<>(60);
         props.add("accessToken");
         props.add("api");
         props.add("apiVersion");
@@ -67,6 +67,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("pubSubKeepAliveTime");
         props.add("pubSubPlaintext");
         props.add("pubSubPort");
+        props.add("pubSubRawBitmaps");
         props.add("refreshToken");
         props.add("replay");
         props.add("replayCommit");

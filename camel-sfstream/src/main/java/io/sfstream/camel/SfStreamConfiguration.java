@@ -82,6 +82,9 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(label = "pubsub,advanced", defaultValue = "5s", javaType = "java.time.Duration",
               description = "How often gRPC pings the Pub/Sub API on an idle connection (api=PUBSUB), so that a half-open connection is noticed within seconds instead of at the next keepalive response (up to 270s).")
     private Duration pubSubKeepAliveTime = Duration.ofSeconds(5);
+    @UriParam(label = "pubsub", defaultValue = "false",
+              description = "With api=PUBSUB: keep the changedFields, nulledFields and diffFields of change events in Salesforce's bitmap form (0x..., p-0x...) instead of decoding them into field names.")
+    private boolean pubSubRawBitmaps;
     @SessionOption
     @UriParam(label = "security",
               description = "The org id sent as the Pub/Sub API's tenantid header (api=PUBSUB) when the login flow gives no identity URL: with accessToken or tokenSupplier. The other flows read it from the token response's id URL.")
@@ -268,6 +271,14 @@ public class SfStreamConfiguration implements Cloneable {
 
     public void setPubSubKeepAliveTime(Duration pubSubKeepAliveTime) {
         this.pubSubKeepAliveTime = pubSubKeepAliveTime;
+    }
+
+    public boolean isPubSubRawBitmaps() {
+        return pubSubRawBitmaps;
+    }
+
+    public void setPubSubRawBitmaps(boolean pubSubRawBitmaps) {
+        this.pubSubRawBitmaps = pubSubRawBitmaps;
     }
 
     public String getOrgId() {

@@ -89,6 +89,14 @@ public final class SfStreamEndpointBuilder implements EndpointConsumerBuilder {
         return text("pubSubKeepAliveTime", pubSubKeepAliveTime);
     }
 
+    public SfStreamEndpointBuilder pubSubRawBitmaps(boolean pubSubRawBitmaps) {
+        return text("pubSubRawBitmaps", pubSubRawBitmaps);
+    }
+
+    public SfStreamEndpointBuilder pubSubRawBitmaps(String pubSubRawBitmaps) {
+        return text("pubSubRawBitmaps", pubSubRawBitmaps);
+    }
+
     public SfStreamEndpointBuilder orgId(String orgId) {
         return text("orgId", orgId);
     }

@@ -61,6 +61,15 @@ final class EventReader {
      */
     Decoded read(ChannelKind kind, String schemaId, Schema schema, byte[] payload, String eventUuid, String position)
             throws IOException {
+        return read(kind, schemaId, schema, payload, eventUuid, position, false);
+    }
+
+    /**
+     * @param rawBitmaps keep changedFields, nulledFields and diffFields as Salesforce sent them (pubSubRawBitmaps)
+     * @throws IOException when the payload does not decode with the schema
+     */
+    Decoded read(ChannelKind kind, String schemaId, Schema schema, byte[] payload, String eventUuid, String position,
+                 boolean rawBitmaps) throws IOException {
         GenericDatumReader<GenericRecord> reader = readers.computeIfAbsent(schema, GenericDatumReader::new);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(payload, null);
         GenericRecord record;
@@ -86,7 +95,7 @@ final class EventReader {
             g.writeStartObject();
             g.writeStringField("schema", schemaId);
             g.writeFieldName("payload");
-            writeRecord(g, record, schema, change, nulled, "");
+            writeRecord(g, record, schema, change, nulled, "", rawBitmaps);
             g.writeObjectFieldStart("event");
             if (eventUuid != null && !eventUuid.isEmpty()) {
                 g.writeStringField("EventUuid", eventUuid);
@@ -112,7 +121,7 @@ final class EventReader {
     }
 
     private void writeRecord(JsonGenerator g, GenericRecord record, Schema eventSchema, boolean change,
-                             Set<String> nulled, String prefix) throws IOException {
+                             Set<String> nulled, String prefix, boolean rawBitmaps) throws IOException {
         g.writeStartObject();
         for (Schema.Field f : record.getSchema().getFields()) {
             Object value = record.get(f.pos());
@@ -123,9 +132,9 @@ final class EventReader {
             }
             g.writeFieldName(f.name());
             if (prefix.isEmpty() && f.name().equals("ChangeEventHeader") && value instanceof GenericRecord header) {
-                writeHeader(g, header, eventSchema);
+                writeHeader(g, header, eventSchema, rawBitmaps);
             } else if (value instanceof GenericRecord nested) {
-                writeRecord(g, nested, eventSchema, change, nulled, name + ".");
+                writeRecord(g, nested, eventSchema, change, nulled, name + ".", rawBitmaps);
             } else {
                 writeValue(g, value, f);
             }
@@ -133,12 +142,13 @@ final class EventReader {
         g.writeEndObject();
     }
 
-    private void writeHeader(JsonGenerator g, GenericRecord header, Schema eventSchema) throws IOException {
+    private void writeHeader(JsonGenerator g, GenericRecord header, Schema eventSchema, boolean rawBitmaps)
+            throws IOException {
         g.writeStartObject();
         for (Schema.Field f : header.getSchema().getFields()) {
             Object value = header.get(f.pos());
             g.writeFieldName(f.name());
-            if (BITMAP_FIELDS.contains(f.name()) && value instanceof Collection<?> list) {
+            if (!rawBitmaps && BITMAP_FIELDS.contains(f.name()) && value instanceof Collection<?> list) {
                 g.writeStartArray();
                 for (String name : Bitmaps.names(eventSchema, strings(list))) {
                     g.writeString(name);

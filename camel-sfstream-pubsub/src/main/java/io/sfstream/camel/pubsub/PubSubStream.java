@@ -102,6 +102,7 @@ final class PubSubStream implements Transport.Subscription {
     private final Duration maxRetryDelay;
     private final Duration connectionTimeout;
     private final Duration maxErroneousPeriod;
+    private final boolean rawBitmaps;
     private final StreamStatus status = new StreamStatus();
 
     // --- only on the connection's thread
@@ -140,6 +141,7 @@ final class PubSubStream implements Transport.Subscription {
         this.maxRetryDelay = config.getMaxReconnectDelay();
         this.connectionTimeout = config.getConnectionTimeout();
         this.maxErroneousPeriod = config.getMaxErroneousPeriod();
+        this.rawBitmaps = config.isPubSubRawBitmaps();
         this.status.since = clock.instant();
     }
 
@@ -372,7 +374,7 @@ final class PubSubStream implements Transport.Subscription {
         }
         try {
             EventReader.Decoded decoded = reader.read(subscriber.channel().kind(), schemaId, schema,
-                    event.getEvent().getPayload().toByteArray(), event.getEvent().getId(), position);
+                    event.getEvent().getPayload().toByteArray(), event.getEvent().getId(), position, rawBitmaps);
             return new StreamEvent(topic, position,
                     rpcId.isEmpty() ? decoded.fields() : decoded.fields().withRpcId(rpcId), decoded.data());
         } catch (IOException e) {

@@ -104,6 +104,21 @@ class PubSubSchemaIT extends PubSubTestSupport {
         assertThat(payload(received.get(2))).doesNotContainKey("BillingAddress");
     }
 
+    @Test
+    void pubSubRawBitmapsKeepsSalesforcesForm() throws Exception {
+        String channel = "/data/" + uniqueName("RawBitmap") + "ChangeEvent";
+        MockEndpoint mock = getMockEndpoint("mock:raw");
+        addRoute("sfstream:" + channel + "?replay=ALL_EVENTS&pubSubRawBitmaps=true", mock.getEndpointUri());
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("changeType", "UPDATE");
+        fields.put("Name", "Acme");
+        fields.put("BillingAddress", Map.of("City", "Paris"));
+        emulator().publish(channel, fields);
+        await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() == 1);
+        // Name is the schema's field 1 (after ChangeEventHeader); City is part 1 of BillingAddress, field 2
+        assertThat(header(mock.getReceivedExchanges().get(0)).get("changedFields")).isEqualTo(List.of("0x02", "2-0x02"));
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> header(Exchange exchange) {
         return (Map<String, Object>) payload(exchange).get("ChangeEventHeader");
