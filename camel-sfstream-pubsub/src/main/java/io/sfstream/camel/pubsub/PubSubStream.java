@@ -6,6 +6,7 @@ import io.sfstream.camel.SfStreamException;
 import io.sfstream.camel.SubscriptionException;
 import io.sfstream.camel.TransportTimeoutException;
 import io.sfstream.camel.internal.login.AccessToken;
+import io.sfstream.camel.internal.login.SalesforceLogin;
 import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.StreamEvent;
 import io.sfstream.camel.internal.transport.Subscriber;
@@ -392,7 +393,9 @@ final class PubSubStream implements Transport.Subscription {
         String code = trailers == null ? null : trailers.get(PubSubConnection.ERROR_CODE);
         String message = what + " of " + topic + " failed: " + grpc.getCode()
                          + (grpc.getDescription() == null ? "" : " " + grpc.getDescription())
-                         + (code == null ? "" : " (" + code + ")");
+                         + (code == null ? "" : " (" + code + ")")
+                         // the network or TLS failure under UNAVAILABLE "io exception", e.g. an untrusted certificate
+                         + (rootCause(error) == error ? "" : ": " + SalesforceLogin.describe(rootCause(error)));
         String kind = code == null ? "" : code;
         if (grpc.getCode() == Status.Code.UNAUTHENTICATED || kind.endsWith(".auth.error")
                 || kind.endsWith(".auth.refresh.invalid")) {
@@ -417,6 +420,14 @@ final class PubSubStream implements Transport.Subscription {
                         || grpc.getCode() == Status.Code.RESOURCE_EXHAUSTED;
         failed(new TransportError(limit ? TransportError.Kind.LIMIT : TransportError.Kind.TRANSIENT,
                 new SubscriptionException(topic, code, message), false), limit);
+    }
+
+    private static Throwable rootCause(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
     }
 
     /** The server rejected the position the stream started after: fall back, or give up on the channel. */
