@@ -32,6 +32,7 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": getOrCreateConfiguration(target).setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "api": getOrCreateConfiguration(target).setApi(property(camelContext, io.sfstream.camel.SfStreamApi.class, value)); return true;
         case "apiversion":
         case "apiVersion": getOrCreateConfiguration(target).setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "authenticationtype":
@@ -88,6 +89,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "nonProxyHosts": getOrCreateConfiguration(target).setNonProxyHosts(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
         case "objectMapper": getOrCreateConfiguration(target).setObjectMapper(property(camelContext, com.fasterxml.jackson.databind.ObjectMapper.class, value)); return true;
+        case "orgid":
+        case "orgId": getOrCreateConfiguration(target).setOrgId(property(camelContext, java.lang.String.class, value)); return true;
         case "password": getOrCreateConfiguration(target).setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "privatekey":
         case "privateKey": getOrCreateConfiguration(target).setPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
@@ -101,6 +104,16 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "proxyPort": getOrCreateConfiguration(target).setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "proxyusername":
         case "proxyUsername": getOrCreateConfiguration(target).setProxyUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "pubsubhost":
+        case "pubSubHost": getOrCreateConfiguration(target).setPubSubHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": getOrCreateConfiguration(target).setPubSubKeepAliveTime(property(camelContext, java.time.Duration.class, value)); return true;
+        case "pubsubplaintext":
+        case "pubSubPlaintext": getOrCreateConfiguration(target).setPubSubPlaintext(property(camelContext, boolean.class, value)); return true;
+        case "pubsubport":
+        case "pubSubPort": getOrCreateConfiguration(target).setPubSubPort(property(camelContext, int.class, value)); return true;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": getOrCreateConfiguration(target).setPubSubRawBitmaps(property(camelContext, boolean.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": getOrCreateConfiguration(target).setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": getOrCreateConfiguration(target).setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -138,6 +151,7 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return java.lang.String.class;
+        case "api": return io.sfstream.camel.SfStreamApi.class;
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
         case "authenticationtype":
@@ -194,6 +208,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "nonProxyHosts": return java.lang.String.class;
         case "objectmapper":
         case "objectMapper": return com.fasterxml.jackson.databind.ObjectMapper.class;
+        case "orgid":
+        case "orgId": return java.lang.String.class;
         case "password": return java.lang.String.class;
         case "privatekey":
         case "privateKey": return java.lang.String.class;
@@ -207,6 +223,16 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "proxyPort": return java.lang.Integer.class;
         case "proxyusername":
         case "proxyUsername": return java.lang.String.class;
+        case "pubsubhost":
+        case "pubSubHost": return java.lang.String.class;
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": return java.time.Duration.class;
+        case "pubsubplaintext":
+        case "pubSubPlaintext": return boolean.class;
+        case "pubsubport":
+        case "pubSubPort": return int.class;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return boolean.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -245,6 +271,7 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return getOrCreateConfiguration(target).getAccessToken();
+        case "api": return getOrCreateConfiguration(target).getApi();
         case "apiversion":
         case "apiVersion": return getOrCreateConfiguration(target).getApiVersion();
         case "authenticationtype":
@@ -301,6 +328,8 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "nonProxyHosts": return getOrCreateConfiguration(target).getNonProxyHosts();
         case "objectmapper":
         case "objectMapper": return getOrCreateConfiguration(target).getObjectMapper();
+        case "orgid":
+        case "orgId": return getOrCreateConfiguration(target).getOrgId();
         case "password": return getOrCreateConfiguration(target).getPassword();
         case "privatekey":
         case "privateKey": return getOrCreateConfiguration(target).getPrivateKey();
@@ -314,6 +343,16 @@ public class SfStreamComponentConfigurer extends PropertyConfigurerSupport imple
         case "proxyPort": return getOrCreateConfiguration(target).getProxyPort();
         case "proxyusername":
         case "proxyUsername": return getOrCreateConfiguration(target).getProxyUsername();
+        case "pubsubhost":
+        case "pubSubHost": return getOrCreateConfiguration(target).getPubSubHost();
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": return getOrCreateConfiguration(target).getPubSubKeepAliveTime();
+        case "pubsubplaintext":
+        case "pubSubPlaintext": return getOrCreateConfiguration(target).isPubSubPlaintext();
+        case "pubsubport":
+        case "pubSubPort": return getOrCreateConfiguration(target).getPubSubPort();
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return getOrCreateConfiguration(target).isPubSubRawBitmaps();
         case "refreshtoken":
         case "refreshToken": return getOrCreateConfiguration(target).getRefreshToken();
         case "replay": return getOrCreateConfiguration(target).getReplay();

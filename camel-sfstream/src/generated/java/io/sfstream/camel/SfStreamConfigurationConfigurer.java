@@ -25,6 +25,7 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": target.setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "api": target.setApi(property(camelContext, io.sfstream.camel.SfStreamApi.class, value)); return true;
         case "apiversion":
         case "apiVersion": target.setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "authenticationtype":
@@ -72,6 +73,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "nonProxyHosts": target.setNonProxyHosts(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
         case "objectMapper": target.setObjectMapper(property(camelContext, com.fasterxml.jackson.databind.ObjectMapper.class, value)); return true;
+        case "orgid":
+        case "orgId": target.setOrgId(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "privatekey":
         case "privateKey": target.setPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
@@ -85,6 +88,16 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "proxyPort": target.setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "proxyusername":
         case "proxyUsername": target.setProxyUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "pubsubhost":
+        case "pubSubHost": target.setPubSubHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": target.setPubSubKeepAliveTime(property(camelContext, java.time.Duration.class, value)); return true;
+        case "pubsubplaintext":
+        case "pubSubPlaintext": target.setPubSubPlaintext(property(camelContext, boolean.class, value)); return true;
+        case "pubsubport":
+        case "pubSubPort": target.setPubSubPort(property(camelContext, int.class, value)); return true;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": target.setPubSubRawBitmaps(property(camelContext, boolean.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": target.setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -122,6 +135,7 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return java.lang.String.class;
+        case "api": return io.sfstream.camel.SfStreamApi.class;
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
         case "authenticationtype":
@@ -169,6 +183,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "nonProxyHosts": return java.lang.String.class;
         case "objectmapper":
         case "objectMapper": return com.fasterxml.jackson.databind.ObjectMapper.class;
+        case "orgid":
+        case "orgId": return java.lang.String.class;
         case "password": return java.lang.String.class;
         case "privatekey":
         case "privateKey": return java.lang.String.class;
@@ -182,6 +198,16 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "proxyPort": return java.lang.Integer.class;
         case "proxyusername":
         case "proxyUsername": return java.lang.String.class;
+        case "pubsubhost":
+        case "pubSubHost": return java.lang.String.class;
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": return java.time.Duration.class;
+        case "pubsubplaintext":
+        case "pubSubPlaintext": return boolean.class;
+        case "pubsubport":
+        case "pubSubPort": return int.class;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return boolean.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -220,6 +246,7 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return target.getAccessToken();
+        case "api": return target.getApi();
         case "apiversion":
         case "apiVersion": return target.getApiVersion();
         case "authenticationtype":
@@ -267,6 +294,8 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "nonProxyHosts": return target.getNonProxyHosts();
         case "objectmapper":
         case "objectMapper": return target.getObjectMapper();
+        case "orgid":
+        case "orgId": return target.getOrgId();
         case "password": return target.getPassword();
         case "privatekey":
         case "privateKey": return target.getPrivateKey();
@@ -280,6 +309,16 @@ public class SfStreamConfigurationConfigurer extends org.apache.camel.support.co
         case "proxyPort": return target.getProxyPort();
         case "proxyusername":
         case "proxyUsername": return target.getProxyUsername();
+        case "pubsubhost":
+        case "pubSubHost": return target.getPubSubHost();
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": return target.getPubSubKeepAliveTime();
+        case "pubsubplaintext":
+        case "pubSubPlaintext": return target.isPubSubPlaintext();
+        case "pubsubport":
+        case "pubSubPort": return target.getPubSubPort();
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return target.isPubSubRawBitmaps();
         case "refreshtoken":
         case "refreshToken": return target.getRefreshToken();
         case "replay": return target.getReplay();

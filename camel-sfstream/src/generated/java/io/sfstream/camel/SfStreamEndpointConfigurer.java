@@ -25,6 +25,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": target.getConfiguration().setAccessToken(property(camelContext, java.lang.String.class, value)); return true;
+        case "api": target.getConfiguration().setApi(property(camelContext, io.sfstream.camel.SfStreamApi.class, value)); return true;
         case "apiversion":
         case "apiVersion": target.getConfiguration().setApiVersion(property(camelContext, java.lang.String.class, value)); return true;
         case "authenticationtype":
@@ -79,6 +80,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "nonProxyHosts": target.getConfiguration().setNonProxyHosts(property(camelContext, java.lang.String.class, value)); return true;
         case "objectmapper":
         case "objectMapper": target.getConfiguration().setObjectMapper(property(camelContext, com.fasterxml.jackson.databind.ObjectMapper.class, value)); return true;
+        case "orgid":
+        case "orgId": target.getConfiguration().setOrgId(property(camelContext, java.lang.String.class, value)); return true;
         case "password": target.getConfiguration().setPassword(property(camelContext, java.lang.String.class, value)); return true;
         case "privatekey":
         case "privateKey": target.getConfiguration().setPrivateKey(property(camelContext, java.lang.String.class, value)); return true;
@@ -92,6 +95,16 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "proxyPort": target.getConfiguration().setProxyPort(property(camelContext, java.lang.Integer.class, value)); return true;
         case "proxyusername":
         case "proxyUsername": target.getConfiguration().setProxyUsername(property(camelContext, java.lang.String.class, value)); return true;
+        case "pubsubhost":
+        case "pubSubHost": target.getConfiguration().setPubSubHost(property(camelContext, java.lang.String.class, value)); return true;
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": target.getConfiguration().setPubSubKeepAliveTime(property(camelContext, java.time.Duration.class, value)); return true;
+        case "pubsubplaintext":
+        case "pubSubPlaintext": target.getConfiguration().setPubSubPlaintext(property(camelContext, boolean.class, value)); return true;
+        case "pubsubport":
+        case "pubSubPort": target.getConfiguration().setPubSubPort(property(camelContext, int.class, value)); return true;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": target.getConfiguration().setPubSubRawBitmaps(property(camelContext, boolean.class, value)); return true;
         case "refreshtoken":
         case "refreshToken": target.getConfiguration().setRefreshToken(property(camelContext, java.lang.String.class, value)); return true;
         case "replay": target.getConfiguration().setReplay(property(camelContext, java.lang.String.class, value)); return true;
@@ -129,6 +142,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return java.lang.String.class;
+        case "api": return io.sfstream.camel.SfStreamApi.class;
         case "apiversion":
         case "apiVersion": return java.lang.String.class;
         case "authenticationtype":
@@ -183,6 +197,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "nonProxyHosts": return java.lang.String.class;
         case "objectmapper":
         case "objectMapper": return com.fasterxml.jackson.databind.ObjectMapper.class;
+        case "orgid":
+        case "orgId": return java.lang.String.class;
         case "password": return java.lang.String.class;
         case "privatekey":
         case "privateKey": return java.lang.String.class;
@@ -196,6 +212,16 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "proxyPort": return java.lang.Integer.class;
         case "proxyusername":
         case "proxyUsername": return java.lang.String.class;
+        case "pubsubhost":
+        case "pubSubHost": return java.lang.String.class;
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": return java.time.Duration.class;
+        case "pubsubplaintext":
+        case "pubSubPlaintext": return boolean.class;
+        case "pubsubport":
+        case "pubSubPort": return int.class;
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return boolean.class;
         case "refreshtoken":
         case "refreshToken": return java.lang.String.class;
         case "replay": return java.lang.String.class;
@@ -234,6 +260,7 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         switch (ignoreCase ? name.toLowerCase() : name) {
         case "accesstoken":
         case "accessToken": return target.getConfiguration().getAccessToken();
+        case "api": return target.getConfiguration().getApi();
         case "apiversion":
         case "apiVersion": return target.getConfiguration().getApiVersion();
         case "authenticationtype":
@@ -288,6 +315,8 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "nonProxyHosts": return target.getConfiguration().getNonProxyHosts();
         case "objectmapper":
         case "objectMapper": return target.getConfiguration().getObjectMapper();
+        case "orgid":
+        case "orgId": return target.getConfiguration().getOrgId();
         case "password": return target.getConfiguration().getPassword();
         case "privatekey":
         case "privateKey": return target.getConfiguration().getPrivateKey();
@@ -301,6 +330,16 @@ public class SfStreamEndpointConfigurer extends PropertyConfigurerSupport implem
         case "proxyPort": return target.getConfiguration().getProxyPort();
         case "proxyusername":
         case "proxyUsername": return target.getConfiguration().getProxyUsername();
+        case "pubsubhost":
+        case "pubSubHost": return target.getConfiguration().getPubSubHost();
+        case "pubsubkeepalivetime":
+        case "pubSubKeepAliveTime": return target.getConfiguration().getPubSubKeepAliveTime();
+        case "pubsubplaintext":
+        case "pubSubPlaintext": return target.getConfiguration().isPubSubPlaintext();
+        case "pubsubport":
+        case "pubSubPort": return target.getConfiguration().getPubSubPort();
+        case "pubsubrawbitmaps":
+        case "pubSubRawBitmaps": return target.getConfiguration().isPubSubRawBitmaps();
         case "refreshtoken":
         case "refreshToken": return target.getConfiguration().getRefreshToken();
         case "replay": return target.getConfiguration().getReplay();

@@ -23,8 +23,9 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
     private static final Set<String> SECRET_PROPERTY_NAMES;
     private static final Map<String, String> MULTI_VALUE_PREFIXES;
     static {
-        Set<String> props = new HashSet<>(53);
+        Set<String> props = new HashSet<>(60);
         props.add("accessToken");
+        props.add("api");
         props.add("apiVersion");
         props.add("authenticationType");
         props.add("batchTimeout");
@@ -54,6 +55,7 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("maxReconnectDelay");
         props.add("nonProxyHosts");
         props.add("objectMapper");
+        props.add("orgId");
         props.add("password");
         props.add("privateKey");
         props.add("privateKeyFile");
@@ -61,6 +63,11 @@ public class SfStreamEndpointUriFactory extends org.apache.camel.support.compone
         props.add("proxyPassword");
         props.add("proxyPort");
         props.add("proxyUsername");
+        props.add("pubSubHost");
+        props.add("pubSubKeepAliveTime");
+        props.add("pubSubPlaintext");
+        props.add("pubSubPort");
+        props.add("pubSubRawBitmaps");
         props.add("refreshToken");
         props.add("replay");
         props.add("replayCommit");

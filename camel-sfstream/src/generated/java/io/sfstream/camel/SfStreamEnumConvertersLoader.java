@@ -76,6 +76,14 @@ public final class SfStreamEnumConvertersLoader implements TypeConverterLoader, 
                 }
                 return answer;
             });
+        addTypeConverter(registry, io.sfstream.camel.SfStreamApi.class, java.lang.String.class, false,
+            (type, exchange, value) -> {
+                Object answer = io.sfstream.camel.SfStreamEnumConverters.toSfStreamApi((java.lang.String) value);
+                if (false && answer == null) {
+                    answer = Void.class;
+                }
+                return answer;
+            });
         addTypeConverter(registry, io.sfstream.camel.WorkerStrategy.class, java.lang.String.class, false,
             (type, exchange, value) -> {
                 Object answer = io.sfstream.camel.SfStreamEnumConverters.toWorkerStrategy((java.lang.String) value);

@@ -3,6 +3,7 @@ package io.sfstream.camel;
 import io.sfstream.camel.internal.bayeux.SessionRegistry;
 import io.sfstream.camel.internal.delivery.BackgroundPreload;
 import io.sfstream.camel.internal.transport.Channel;
+import io.sfstream.camel.internal.transport.TransportFactories;
 import io.sfstream.camel.replay.StoreRegistry;
 
 import java.util.Map;
@@ -24,6 +25,8 @@ public class SfStreamComponent extends HealthCheckComponent {
 
     private final SessionRegistry sessions = new SessionRegistry();
     private final StoreRegistry stores = new StoreRegistry();
+    /** Transports of other APIs than the Streaming API (the Pub/Sub API), found with ServiceLoader. */
+    private final TransportFactories plugins = new TransportFactories(SfStreamComponent.class.getClassLoader());
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -44,6 +47,7 @@ public class SfStreamComponent extends HealthCheckComponent {
     @Override
     protected void doStop() throws Exception {
         sessions.closeAll();
+        plugins.closeAll();
         stores.stopAll();
         super.doStop();
     }
@@ -58,6 +62,10 @@ public class SfStreamComponent extends HealthCheckComponent {
 
     SessionRegistry sessions() {
         return sessions;
+    }
+
+    TransportFactories plugins() {
+        return plugins;
     }
 
     StoreRegistry stores() {

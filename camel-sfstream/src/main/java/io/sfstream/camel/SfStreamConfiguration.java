@@ -35,6 +35,8 @@ public class SfStreamConfiguration implements Cloneable {
     public static final String ALL_EVENTS = "ALL_EVENTS";
     public static final int DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
     public static final int MIN_MAX_MESSAGE_SIZE = 10 * 1024 * 1024;
+    public static final String DEFAULT_PUBSUB_HOST = "api.pubsub.salesforce.com";
+    public static final int DEFAULT_PUBSUB_PORT = 7443;
 
     @SessionOption
     @UriParam(label = "security", defaultValue = DEFAULT_LOGIN_URL,
@@ -61,6 +63,32 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true,
               description = "A refresh token for the OAuth refresh-token flow. When set, it is used instead of username and password.")
     private String refreshToken;
+    @SessionOption
+    @UriParam(defaultValue = "STREAMING",
+              description = "The Salesforce API to consume over: STREAMING (the Streaming API, CometD, every channel kind) or PUBSUB (the Pub/Sub API, gRPC: /event/ and /data/ channels only; needs the io.sfstream:camel-sfstream-pubsub artifact on the classpath).")
+    private SfStreamApi api = SfStreamApi.STREAMING;
+    @SessionOption
+    @UriParam(label = "pubsub", defaultValue = DEFAULT_PUBSUB_HOST,
+              description = "The host of the Pub/Sub API (api=PUBSUB).")
+    private String pubSubHost = DEFAULT_PUBSUB_HOST;
+    @SessionOption
+    @UriParam(label = "pubsub", defaultValue = "7443", description = "The port of the Pub/Sub API (api=PUBSUB).")
+    private int pubSubPort = DEFAULT_PUBSUB_PORT;
+    @SessionOption
+    @UriParam(label = "pubsub,advanced", defaultValue = "false",
+              description = "Talk to the Pub/Sub API without TLS (api=PUBSUB). Only for local emulators and tests: the access token would cross the network in clear text. Salesforce accepts TLS only.")
+    private boolean pubSubPlaintext;
+    @SessionOption
+    @UriParam(label = "pubsub,advanced", defaultValue = "5s", javaType = "java.time.Duration",
+              description = "How often gRPC pings the Pub/Sub API on an idle connection (api=PUBSUB), so that a half-open connection is noticed within seconds instead of at the next keepalive response (up to 270s).")
+    private Duration pubSubKeepAliveTime = Duration.ofSeconds(5);
+    @UriParam(label = "pubsub", defaultValue = "false",
+              description = "With api=PUBSUB: keep the changedFields, nulledFields and diffFields of change events in Salesforce's bitmap form (0x..., p-0x...) instead of decoding them into field names.")
+    private boolean pubSubRawBitmaps;
+    @SessionOption
+    @UriParam(label = "security",
+              description = "The org id sent as the Pub/Sub API's tenantid header (api=PUBSUB) when the login flow gives no identity URL: with accessToken or tokenSupplier. The other flows read it from the token response's id URL.")
+    private String orgId;
     @SessionOption
     @UriParam(defaultValue = DEFAULT_API_VERSION,
               description = "The Salesforce API version of the streaming endpoint {instance_url}/cometd/{apiVersion}.")
@@ -204,6 +232,62 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(label = "advanced", defaultValue = "16777216",
               description = "The largest response body accepted, in bytes (at least 10 MB, Salesforce's own limit on a response of events). A larger response fails with a BayeuxTransportException naming this option.")
     private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+
+    public SfStreamApi getApi() {
+        return api;
+    }
+
+    public void setApi(SfStreamApi api) {
+        this.api = api;
+    }
+
+    public String getPubSubHost() {
+        return pubSubHost;
+    }
+
+    public void setPubSubHost(String pubSubHost) {
+        this.pubSubHost = pubSubHost;
+    }
+
+    public int getPubSubPort() {
+        return pubSubPort;
+    }
+
+    public void setPubSubPort(int pubSubPort) {
+        this.pubSubPort = pubSubPort;
+    }
+
+    public boolean isPubSubPlaintext() {
+        return pubSubPlaintext;
+    }
+
+    public void setPubSubPlaintext(boolean pubSubPlaintext) {
+        this.pubSubPlaintext = pubSubPlaintext;
+    }
+
+    public Duration getPubSubKeepAliveTime() {
+        return pubSubKeepAliveTime;
+    }
+
+    public void setPubSubKeepAliveTime(Duration pubSubKeepAliveTime) {
+        this.pubSubKeepAliveTime = pubSubKeepAliveTime;
+    }
+
+    public boolean isPubSubRawBitmaps() {
+        return pubSubRawBitmaps;
+    }
+
+    public void setPubSubRawBitmaps(boolean pubSubRawBitmaps) {
+        this.pubSubRawBitmaps = pubSubRawBitmaps;
+    }
+
+    public String getOrgId() {
+        return orgId;
+    }
+
+    public void setOrgId(String orgId) {
+        this.orgId = orgId;
+    }
 
     public String getLoginUrl() {
         return loginUrl;

@@ -9,8 +9,10 @@ public final class SfStreamConstants {
 
     @Metadata(description = "The channel the event was received on, e.g. /topic/Orders.", javaType = "String")
     public static final String CHANNEL = "CamelSfStreamChannel";
-    @Metadata(description = "The event's replayId (data.event.replayId): opaque, increasing per channel, not contiguous.",
-              javaType = "Long")
+    @Metadata(description = "The event's replayId (data.event.replayId): opaque, increasing per channel, not contiguous."
+                            + " A Long on the Streaming API; with api=PUBSUB a String, the base64 text of the replay id's"
+                            + " bytes.",
+              javaType = "Object")
     public static final String REPLAY_ID = "CamelSfStreamReplayId";
     @Metadata(description = "When the event was created: data.event.createdDate for PushTopic and generic events,"
                             + " payload.CreatedDate for platform events, ChangeEventHeader.commitTimestamp for change events."
@@ -28,6 +30,10 @@ public final class SfStreamConstants {
     public static final String CHANGE_TYPE = "CamelSfStreamChangeType";
     @Metadata(description = "Change events: ChangeEventHeader.entityName, e.g. Account.", javaType = "String")
     public static final String ENTITY_NAME = "CamelSfStreamEntityName";
+    @Metadata(description = "With api=PUBSUB: the rpc_id of the FetchResponse that carried the event (Salesforce support"
+                            + " asks for it when tracing a delivery).",
+              javaType = "String")
+    public static final String RPC_ID = "CamelSfStreamRpcId";
 
     @Metadata(description = "With replayCommit=MANUAL: the ReplayCommitter that commits this exchange's events.",
               javaType = "io.sfstream.camel.ReplayCommitter")

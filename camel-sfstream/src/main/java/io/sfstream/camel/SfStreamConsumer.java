@@ -50,8 +50,7 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         this.endpoint = endpoint;
         this.config = endpoint.getConfiguration();
         this.markerKey = endpoint.markerKey();
-        long initial = endpoint.initialReplayId();
-        StartAt start = initial == -1 ? StartAt.NEW : initial == -2 ? StartAt.ALL : StartAt.after(Long.toString(initial));
+        StartAt start = endpoint.initialStart();
         this.worker = new SubscriptionWorker(endpoint.channel().toString(), markerKey, endpoint.workerId(),
                 config.getStrategy(), config.getLeaseDuration());
         this.dispatcher = new Dispatcher(endpoint.channel(), markerKey, config, start, this, worker);

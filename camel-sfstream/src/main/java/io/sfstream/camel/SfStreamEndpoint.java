@@ -1,9 +1,12 @@
 package io.sfstream.camel;
 
 import io.sfstream.camel.internal.delivery.EventMapper;
+import io.sfstream.camel.internal.login.LoginFlow;
 import io.sfstream.camel.internal.login.SalesforceLogin;
 import io.sfstream.camel.internal.transport.Channel;
+import io.sfstream.camel.internal.transport.ChannelKind;
 import io.sfstream.camel.internal.transport.SharedMappers;
+import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.Transport;
 import io.sfstream.camel.replay.SubscriptionLease;
 
@@ -75,8 +78,9 @@ public class SfStreamEndpoint extends DefaultEndpoint {
     void validate() {
         parsedChannel = parsedChannel.withFilter(filter);
         channel = parsedChannel.subscription();
-        SalesforceLogin.validate(configuration, getCamelContext());
-        initialReplayId();
+        LoginFlow flow = SalesforceLogin.validate(configuration, getCamelContext());
+        initialStart();
+        validateApi(flow);
         if (configuration.getMaxPendingCount() < 1) {
             throw new IllegalArgumentException(
                     "Invalid maxPendingCount " + configuration.getMaxPendingCount() + ": it must be at least 1");
@@ -171,6 +175,69 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         }
     }
 
+    /** The Maven coordinates of the Pub/Sub API transport, named when it is missing from the classpath. */
+    static final String PUBSUB_ARTIFACT = "io.sfstream:camel-sfstream-pubsub";
+
+    private void validateApi(LoginFlow flow) {
+        if (configuration.getApi() == null) {
+            throw new IllegalArgumentException("Invalid api: expected STREAMING or PUBSUB");
+        }
+        if (configuration.getApi() != SfStreamApi.PUBSUB) {
+            return;
+        }
+        ChannelKind kind = parsedChannel.kind();
+        if (kind == ChannelKind.PUSH_TOPIC || kind == ChannelKind.GENERIC) {
+            throw new IllegalArgumentException("api=PUBSUB cannot consume " + parsedChannel.name() + ": the Pub/Sub API"
+                                               + " carries platform events (/event/) and change events (/data/) only;"
+                                               + " PushTopic (/topic/) and generic (/u/) channels exist only on the"
+                                               + " Streaming API (api=STREAMING)");
+        }
+        if (configuration.getPubSubHost() == null || configuration.getPubSubHost().isBlank()) {
+            throw new IllegalArgumentException("Invalid pubSubHost: a host name is needed with api=PUBSUB");
+        }
+        if (configuration.getPubSubPort() < 1 || configuration.getPubSubPort() > 65535) {
+            throw new IllegalArgumentException("Invalid pubSubPort " + configuration.getPubSubPort()
+                                               + ": expected 1 to 65535");
+        }
+        if (configuration.getPubSubKeepAliveTime() == null || configuration.getPubSubKeepAliveTime().toMillis() < 1000) {
+            throw new IllegalArgumentException("Invalid pubSubKeepAliveTime: it must be at least 1s");
+        }
+        if ((flow == LoginFlow.ACCESS_TOKEN || flow == LoginFlow.TOKEN_SUPPLIER)
+                && (configuration.getOrgId() == null || configuration.getOrgId().isBlank())) {
+            throw new IllegalArgumentException("api=PUBSUB with the " + flow.displayName() + " flow needs the orgId option: the"
+                                               + " Pub/Sub API's tenantid header, which that flow cannot learn");
+        }
+        getComponent().plugins().check(SfStreamApi.PUBSUB.name(), PUBSUB_ARTIFACT);
+    }
+
+    /** Where a subscription starts when no event of it was taken yet and no marker is stored. */
+    StartAt initialStart() {
+        long replayId;
+        try {
+            replayId = initialReplayId();
+        } catch (IllegalArgumentException e) {
+            if (configuration.getApi() == SfStreamApi.PUBSUB) {
+                throw new IllegalArgumentException("Invalid replay '" + configuration.getReplay()
+                                                   + "': expected NEW_EVENTS or ALL_EVENTS (api=PUBSUB: a Pub/Sub"
+                                                   + " replay id is opaque; start after one with a stored marker)");
+            }
+            throw e;
+        }
+        if (replayId == -1) {
+            return StartAt.NEW;
+        }
+        if (replayId == -2) {
+            return StartAt.ALL;
+        }
+        if (configuration.getApi() == SfStreamApi.PUBSUB) {
+            throw new IllegalArgumentException("Invalid replay '" + configuration.getReplay()
+                                               + "': a numeric replayId belongs to the Streaming API; with api=PUBSUB"
+                                               + " use NEW_EVENTS or ALL_EVENTS (a Pub/Sub replay id is opaque: start"
+                                               + " after one with a stored marker)");
+        }
+        return StartAt.after(Long.toString(replayId));
+    }
+
     /** The replayId a subscription starts from when no event of it was taken yet. */
     long initialReplayId() {
         String replay = configuration.getReplay() == null ? SfStreamConfiguration.NEW_EVENTS : configuration.getReplay().strip();
@@ -191,8 +258,15 @@ public class SfStreamEndpoint extends DefaultEndpoint {
         throw new IllegalArgumentException("Invalid replay '" + replay + "': expected NEW_EVENTS, ALL_EVENTS or a numeric replayId");
     }
 
-    /** The transport this endpoint's settings define: a Bayeux session shared by endpoints of equal settings. */
+    /**
+     * The transport this endpoint's settings define: a Bayeux session shared by endpoints of equal settings, or with
+     * api=PUBSUB a Pub/Sub stream on a gRPC channel shared by endpoints of equal settings.
+     */
     Transport transport() {
+        if (configuration.getApi() == SfStreamApi.PUBSUB) {
+            return getComponent().plugins().of(SfStreamApi.PUBSUB.name(), PUBSUB_ARTIFACT)
+                    .transport(configuration, getCamelContext());
+        }
         return getComponent().sessions().transport(configuration, getCamelContext());
     }
 

@@ -51,6 +51,56 @@ public final class SfStreamEndpointBuilder implements EndpointConsumerBuilder {
     // ------------------------------------------------------------------ consumer
 
     /** The Salesforce API version of the streaming endpoint (default 64.0). */
+    /** {@code STREAMING} (default) or {@code PUBSUB} (needs the camel-sfstream-pubsub artifact). */
+    public SfStreamEndpointBuilder api(SfStreamApi api) {
+        return text("api", api);
+    }
+
+    public SfStreamEndpointBuilder api(String api) {
+        return text("api", api);
+    }
+
+    public SfStreamEndpointBuilder pubSubHost(String pubSubHost) {
+        return text("pubSubHost", pubSubHost);
+    }
+
+    public SfStreamEndpointBuilder pubSubPort(int pubSubPort) {
+        return text("pubSubPort", pubSubPort);
+    }
+
+    public SfStreamEndpointBuilder pubSubPort(String pubSubPort) {
+        return text("pubSubPort", pubSubPort);
+    }
+
+    /** Only for emulators and tests: the access token would cross the network in clear text. */
+    public SfStreamEndpointBuilder pubSubPlaintext(boolean pubSubPlaintext) {
+        return text("pubSubPlaintext", pubSubPlaintext);
+    }
+
+    public SfStreamEndpointBuilder pubSubPlaintext(String pubSubPlaintext) {
+        return text("pubSubPlaintext", pubSubPlaintext);
+    }
+
+    public SfStreamEndpointBuilder pubSubKeepAliveTime(Duration pubSubKeepAliveTime) {
+        return duration("pubSubKeepAliveTime", pubSubKeepAliveTime);
+    }
+
+    public SfStreamEndpointBuilder pubSubKeepAliveTime(String pubSubKeepAliveTime) {
+        return text("pubSubKeepAliveTime", pubSubKeepAliveTime);
+    }
+
+    public SfStreamEndpointBuilder pubSubRawBitmaps(boolean pubSubRawBitmaps) {
+        return text("pubSubRawBitmaps", pubSubRawBitmaps);
+    }
+
+    public SfStreamEndpointBuilder pubSubRawBitmaps(String pubSubRawBitmaps) {
+        return text("pubSubRawBitmaps", pubSubRawBitmaps);
+    }
+
+    public SfStreamEndpointBuilder orgId(String orgId) {
+        return text("orgId", orgId);
+    }
+
     public SfStreamEndpointBuilder apiVersion(String apiVersion) {
         return text("apiVersion", apiVersion);
     }

@@ -37,6 +37,11 @@ public final class SfStreamEnumConverters {
     }
 
     @Converter
+    public static SfStreamApi toSfStreamApi(String value) {
+        return parse(SfStreamApi.class, "api", value);
+    }
+
+    @Converter
     public static AuthenticationType toAuthenticationType(String value) {
         return parse(AuthenticationType.class, "authenticationType", value);
     }

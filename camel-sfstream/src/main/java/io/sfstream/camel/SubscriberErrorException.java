@@ -9,20 +9,45 @@ public class SubscriberErrorException extends SfStreamException {
     private final String channel;
     private final long replayId;
 
+    private final String position;
+
     public SubscriberErrorException(String channel, long replayId, Throwable cause) {
-        super("Processing event " + replayId + " of " + channel + " failed; the consumer stopped delivering and its replay"
+        this(channel, Long.toString(replayId), cause);
+    }
+
+    /**
+     * @param position the event's position: its decimal replayId on the Streaming API, the base64 text of its replay
+     *                 id on the Pub/Sub API
+     */
+    public SubscriberErrorException(String channel, String position, Throwable cause) {
+        super("Processing event " + position + " of " + channel + " failed; the consumer stopped delivering and its replay"
               + " marker stays before this event (restart the route to retry it, or set ignoreSubscriberErrors=true to"
               + " skip failed events): " + (cause == null ? "no exception" : cause.getMessage()),
               cause);
         this.channel = channel;
-        this.replayId = replayId;
+        this.position = position;
+        this.replayId = parseReplayId(position);
     }
 
     public String getChannel() {
         return channel;
     }
 
+    /** The Streaming API's replayId of the event, -1 for a Pub/Sub API position (see {@link #getPosition()}). */
     public long getReplayId() {
         return replayId;
+    }
+
+    /** The event's position as text: the decimal replayId, or the base64 of a Pub/Sub replay id. */
+    public String getPosition() {
+        return position;
+    }
+
+    private static long parseReplayId(String position) {
+        try {
+            return position == null ? -1 : Long.parseLong(position);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 }

@@ -18,7 +18,9 @@ class SessionKeyTest {
                 "authenticationType", "privateKey", "privateKeyFile", "keystore", "keystoreAlias", "keyPassword",
                 "jwtAudience", "accessToken", "instanceUrl", "tokenSupplier", "proxyHost", "proxyPort", "proxyUsername",
                 "proxyPassword", "nonProxyHosts", "sslContextParameters", "useGlobalSslContextParameters",
-                "httpConnectTimeout", "httpRequestTimeout", "maxMessageSize");
+                "httpConnectTimeout", "httpRequestTimeout", "maxMessageSize",
+                // the Pub/Sub API: a gRPC channel per host, port, TLS choice, ping interval and org id
+                "api", "pubSubHost", "pubSubPort", "pubSubPlaintext", "pubSubKeepAliveTime", "orgId");
     }
 
     @Test

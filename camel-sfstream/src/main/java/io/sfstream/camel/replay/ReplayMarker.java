@@ -58,6 +58,11 @@ public record ReplayMarker(String position, Instant date) {
         return isDecimal(position);
     }
 
+    /** Whether {@code position} is a decimal replayId (Streaming API) rather than an opaque Pub/Sub API position. */
+    public static boolean isReplayId(String position) {
+        return position != null && isDecimal(position);
+    }
+
     /** The stored text form. */
     public String format() {
         return date == null ? position : position + SEPARATOR + date;

@@ -52,6 +52,11 @@ final class DeliveryTracker {
         return watermark;
     }
 
+    /** Whether every event handed over is done. */
+    synchronized boolean isEmpty() {
+        return inFlight.isEmpty();
+    }
+
     synchronized void clear() {
         inFlight.clear();
     }

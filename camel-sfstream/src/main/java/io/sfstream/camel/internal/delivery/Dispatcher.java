@@ -229,7 +229,8 @@ public final class Dispatcher implements Subscriber, Runnable {
     @Override
     public void offer(StreamEvent event) {
         lastReceived = event.position();
-        if (metrics != ConsumerMetrics.NONE) {
+        if (metrics != ConsumerMetrics.NONE && ReplayMarker.isReplayId(event.position())) {
+            // the lag meters count replayIds: a Pub/Sub position has no arithmetic
             metrics.received(Long.parseLong(event.position()));
         }
         if (pending.isDraining() || stoppedDelivering()) {
@@ -242,6 +243,27 @@ public final class Dispatcher implements Subscriber, Runnable {
     @Override
     public boolean isFull() {
         return pending.isFull();
+    }
+
+    @Override
+    public int room() {
+        return pending.room();
+    }
+
+    @Override
+    public void onLatest(String position) {
+        // only with nothing queued, in flight or awaiting a manual commit: every event handed over is committed, so
+        // nothing before the server's newest position is left unprocessed
+        if (position == null || pending.size() > 0 || inFlight.get() > 0 || !tracker.isEmpty() || stoppedDelivering()
+                || !host.mayProcess()) {
+            return;
+        }
+        ReplayMarker written = committedMarker();
+        if (written != null && written.position().equals(position)) {
+            return;
+        }
+        LOG.debug("{} is quiet: its marker moves to the newest position {}", channel, position);
+        commit(new ReplayMarker(position, null));
     }
 
     @Override
@@ -431,7 +453,7 @@ public final class Dispatcher implements Subscriber, Runnable {
 
     private void commit(ReplayMarker marker) {
         committer.commit(marker);
-        if (metrics != ConsumerMetrics.NONE) {
+        if (metrics != ConsumerMetrics.NONE && marker.isReplayId()) {
             metrics.committed(marker.replayId());
         }
     }
@@ -441,8 +463,7 @@ public final class Dispatcher implements Subscriber, Runnable {
             done(ticket);
             return;
         }
-        SubscriberErrorException error = new SubscriberErrorException(channel.subscription(), Long.parseLong(position),
-                cause);
+        SubscriberErrorException error = new SubscriberErrorException(channel.subscription(), position, cause);
         if (failure.compareAndSet(null, error)) {
             // reported once, through the exception handler (logged by default, routed with bridgeErrorHandler)
             camel.getExceptionHandler().handleException(error.getMessage(), error);

@@ -70,6 +70,9 @@ public final class EventMapper {
         String replayId = event.position();
         target.setHeader(SfStreamConstants.CHANNEL, event.channel());
         target.setHeader(SfStreamConstants.REPLAY_ID, replayIdHeader(replayId));
+        if (event.failure() != null) {
+            throw new SubscriptionException(event.channel(), null, event.failure());
+        }
         Instant createdDate = switch (kind) {
             case PUSH_TOPIC, GENERIC -> instant(fields.eventCreatedDate());
             case PLATFORM_EVENT -> instant(fields.payloadCreatedDate());
@@ -93,6 +96,7 @@ public final class EventMapper {
             }
             default -> throw new IllegalStateException("unknown channel kind " + kind);
         }
+        setIfPresent(target, SfStreamConstants.RPC_ID, fields.rpcId());
         target.setBody(body(event.data(), event.channel(), replayId));
         return createdDate;
     }

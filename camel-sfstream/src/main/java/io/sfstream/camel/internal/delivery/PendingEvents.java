@@ -62,6 +62,18 @@ final class PendingEvents {
         return pending.get();
     }
 
+    /**
+     * How many more events may be taken (0 while suspended). Reading 0 arms the release that reports half the bound
+     * free again, as {@link #isFull()} does.
+     */
+    int room() {
+        int room = suspended ? 0 : maxPendingCount - pending.get();
+        if (room <= 0) {
+            return isFull() ? 0 : Math.max(0, maxPendingCount - pending.get());
+        }
+        return room;
+    }
+
     boolean isDraining() {
         return draining;
     }

@@ -75,7 +75,8 @@ public final class HttpClients {
         builder(config, camelContext);
     }
 
-    static SSLContextParameters sslContextParameters(SfStreamConfiguration config, CamelContext camelContext) {
+    /** The TLS settings in force: sslContextParameters, else the global ones when asked for, else null. */
+    public static SSLContextParameters sslContextParameters(SfStreamConfiguration config, CamelContext camelContext) {
         if (config.getSslContextParameters() != null) {
             return config.getSslContextParameters();
         }

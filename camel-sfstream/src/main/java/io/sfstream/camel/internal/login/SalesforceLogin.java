@@ -168,7 +168,8 @@ public final class SalesforceLogin {
         }
         try {
             return new AccessToken(token, URI.create(instanceUrl.endsWith("/")
-                    ? instanceUrl.substring(0, instanceUrl.length() - 1) : instanceUrl));
+                    ? instanceUrl.substring(0, instanceUrl.length() - 1) : instanceUrl),
+                    AccessToken.orgIdOf(body.path("id").asText(null)));
         } catch (IllegalArgumentException e) {
             throw failure("the token response from " + tokenUrl + " has an invalid instance_url", status, null, e);
         }

@@ -13,8 +13,27 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param position the event's position, or null when it has no valid one
  * @param fields   the values headers are made of
  * @param data     the UTF-8 JSON of {@code data}
+ * @param failure  why the event could not be read (see {@link #unreadable}), else null
  */
-public record StreamEvent(String channel, String position, HeaderFields fields, byte[] data) {
+public record StreamEvent(String channel, String position, HeaderFields fields, byte[] data, String failure) {
+
+    /** An event that could be read. */
+    public StreamEvent(String channel, String position, HeaderFields fields, byte[] data) {
+        this(channel, position, fields, data, null);
+    }
+
+    /**
+     * An event the transport received but could not read (a payload that does not decode with its schema, an unknown
+     * schema id, no replay id): handed over like any event so that it fails like an exchange that failed, and the
+     * marker never moves past it unless ignoreSubscriberErrors says so.
+     *
+     * @param position the position to commit when it is skipped: its own, else the one before it
+     * @param failure  why it cannot be read, naming the channel, the replay id and the schema id
+     */
+    public static StreamEvent unreadable(String channel, String position, String failure) {
+        return new StreamEvent(channel, position,
+                new HeaderFields(null, null, null, null, null, null, null, null), new byte[0], failure);
+    }
 
     /**
      * The header values of an event, by where Salesforce puts them; each is null when absent or not a scalar. Which of
@@ -28,14 +47,31 @@ public record StreamEvent(String channel, String position, HeaderFields fields, 
      * @param commitTimestamp    {@code data.payload.ChangeEventHeader.commitTimestamp} (change events)
      * @param changeType         {@code data.payload.ChangeEventHeader.changeType}
      * @param entityName         {@code data.payload.ChangeEventHeader.entityName}
+     * @param rpcId              the Pub/Sub API's {@code rpc_id} of the response that carried the event, else null
      */
     public record HeaderFields(JsonNode eventCreatedDate, String eventType, String eventUuid, String schema,
-                        JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType, String entityName) {
+                        JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType, String entityName,
+                        String rpcId) {
+
+        /** The fields of a Streaming API event, which has no rpc id. */
+        public HeaderFields(JsonNode eventCreatedDate, String eventType, String eventUuid, String schema,
+                            JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType,
+                            String entityName) {
+            this(eventCreatedDate, eventType, eventUuid, schema, payloadCreatedDate, commitTimestamp, changeType,
+                    entityName, null);
+        }
+
+        /** These fields with the rpc id of the response that carried the event. */
+        public HeaderFields withRpcId(String id) {
+            return new HeaderFields(eventCreatedDate, eventType, eventUuid, schema, payloadCreatedDate, commitTimestamp,
+                    changeType, entityName, id);
+        }
     }
 
     /** Only what identifies the event: its data may be large, and is not the log's business above TRACE anyway. */
     @Override
     public String toString() {
-        return "StreamEvent[" + channel + " position " + position + ", " + data.length + " bytes]";
+        return "StreamEvent[" + channel + " position " + position + ", " + data.length + " bytes"
+               + (failure == null ? "" : ", unreadable") + "]";
     }
 }

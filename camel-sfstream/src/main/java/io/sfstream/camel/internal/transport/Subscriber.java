@@ -33,6 +33,23 @@ public interface Subscriber {
      */
     Optional<StartAt> fallbackFor(String rejectedPosition, String error);
 
+    /**
+     * How many more events the subscriber may take before it is full; a transport that asks the server for a number of
+     * events (the Pub/Sub API) never asks for more. The default knows only full or not.
+     */
+    default int room() {
+        return isFull() ? 0 : Integer.MAX_VALUE;
+    }
+
+    /**
+     * The server says that nothing newer than {@code position} exists on the channel beyond what the transport handed
+     * over (the Pub/Sub API's keepalive {@code latest_replay_id}). A subscriber with nothing in flight and everything
+     * committed may move its marker there, so that a marker of a quiet channel stays inside the retention window.
+     */
+    default void onLatest(String position) {
+        // the Streaming API has no such thing
+    }
+
     /** The channel is subscribed, starting at {@code from}. */
     void onSubscribed(StartAt from);
 

@@ -156,7 +156,7 @@ public final class LeaseKeeper {
             if (updateHeld(record -> record.withMarker(marker)) == Update.DONE) {
                 return true;
             }
-            lost = lose("its marker commit " + marker.replayId() + " was refused");
+            lost = lose("its marker commit " + marker.position() + " was refused");
         }
         notifyLost(lost);
         return false;

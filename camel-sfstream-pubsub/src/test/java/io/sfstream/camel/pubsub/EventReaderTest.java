@@ -1,0 +1,71 @@
+package io.sfstream.camel.pubsub;
+
+import io.sfstream.camel.internal.transport.ChannelKind;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The data JSON of a platform event, and payloads that do not decode with their schema. */
+class EventReaderTest {
+
+    private static final Schema SCHEMA = new Schema.Parser().parse("""
+            {"type":"record","name":"Order_Event__e","namespace":"com.sforce.eventbus","fields":[
+              {"name":"CreatedDate","type":"long","doc":"CreatedDate:DateTime"},
+              {"name":"CreatedById","type":"string"},
+              {"name":"Amount__c","type":["null","double"],"default":null},
+              {"name":"Note__c","type":["null","string"],"default":null}]}""");
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final EventReader reader = new EventReader(json.getFactory());
+
+    @Test
+    void aPlatformEventHasTheStreamingApisShape() throws Exception {
+        GenericRecord record = new GenericData.Record(SCHEMA);
+        record.put("CreatedDate", 1_700_000_000_123L);
+        record.put("CreatedById", "005xx");
+        record.put("Amount__c", 12.5);
+        EventReader.Decoded decoded = reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, encode(record),
+                "uuid-1", "AAEC");
+        JsonNode data = json.readTree(decoded.data());
+        assertThat(data.path("schema").asText()).isEqualTo("sch-1");
+        assertThat(data.path("payload").path("CreatedDate").asText()).isEqualTo("2023-11-14T22:13:20.123Z");
+        assertThat(data.path("payload").path("Amount__c").asDouble()).isEqualTo(12.5);
+        assertThat(data.path("payload").has("Note__c")).as("platform events keep unset fields as null").isTrue();
+        assertThat(data.path("payload").path("Note__c").isNull()).isTrue();
+        assertThat(data.path("event").path("EventUuid").asText()).isEqualTo("uuid-1");
+        assertThat(data.path("event").path("replayId").asText()).isEqualTo("AAEC");
+        assertThat(decoded.fields().eventUuid()).isEqualTo("uuid-1");
+        assertThat(decoded.fields().schema()).isEqualTo("sch-1");
+        assertThat(decoded.fields().payloadCreatedDate().asText()).isEqualTo("2023-11-14T22:13:20.123Z");
+    }
+
+    @Test
+    void aPayloadThatDoesNotMatchItsSchemaFails() {
+        assertThatThrownBy(() -> reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA,
+                "not avro at all".getBytes(StandardCharsets.UTF_8), "uuid-1", "AAEC")).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, new byte[0], "uuid-1", "AAEC"))
+                .isInstanceOf(IOException.class);
+    }
+
+    private static byte[] encode(GenericRecord record) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        return out.toByteArray();
+    }
+}
