@@ -55,6 +55,26 @@ class DefaultPathFaultsIT extends FaultTestSupport {
     }
 
     @Test
+    void aChannelThatHasReceivedNothingYetMissesNothingPublishedDuringAnOutage() throws Exception {
+        // replay=NEW_EVENTS (the default) and no stored marker: no replayId marks where this subscription started
+        String channel = "/event/" + uniqueName("QuietStart") + "__e";
+        defaultRoute("r", channel, "");
+        awaitSubscribed(channel);
+
+        // the outage cuts the held connect; what is published meanwhile waits in the old Bayeux session, which the
+        // client never trusts again: only a new subscription that replays can bring these events back
+        emulator().beginOutage();
+        await().atMost(Duration.ofSeconds(10)).until(() -> !"CONNECTED".equals(consumer("r").getSessionState()));
+        List<Long> published = new ArrayList<>(emulator().publish(channel, 4, 50));
+        emulator().endOutage();
+        assertReceivedExactly("r", published);
+        // and then it resumes after the last event received, as any channel with a position does
+        emulator().restart();
+        published.addAll(emulator().publish(channel, 3, 50));
+        assertReceivedExactly("r", published);
+    }
+
+    @Test
     void aRequestStalledLongerThanHttpRequestTimeoutIsAbandonedAndRetried() throws Exception {
         String channel = "/event/" + uniqueName("Stall") + "__e";
         // the option this fault is about, short so that the test is

@@ -48,7 +48,7 @@ class ExpiredTokenIT extends FaultTestSupport {
             }
         });
         awaitSubscribed(c);
-        // route a took no event yet, so its new session resubscribes it with -1 (NEW_EVENTS): wait for that resubscription
+        // route a took no event yet, so its new session resubscribes it with every retained event: wait for that resubscription
         // before publishing. The old session keeps its subscription until it expires (a 401 does not end it on the server),
         // so the new one shows as a second subscriber.
         org.awaitility.Awaitility.await().atMost(20, java.util.concurrent.TimeUnit.SECONDS)

@@ -536,8 +536,14 @@ public final class BayeuxSession {
         Channel channel = subscription.listener.channel();
         JsonNode reply = replyTo(replies, "/meta/subscribe");
         if (isSuccessful(reply)) {
-            subscription.moveTo(Status.SUBSCRIBED);
-            LOG.info("Session {}: subscribed {} after replayId {}", name, channel, from);
+            subscription.subscribed(from, clock.instant());
+            if (subscription.resumesNewEvents()) {
+                LOG.info("Session {}: subscribed {} again with every retained event, skipping those created before {}"
+                         + " (less {}): it has received no event since it subscribed from new events", name, channel,
+                        subscription.newEventsSince(), ChannelSubscription.CLOCK_SKEW_MARGIN);
+            } else {
+                LOG.info("Session {}: subscribed {} after replayId {}", name, channel, from);
+            }
             subscription.listener.onSubscribed(ChannelSubscription.startAtOf(from));
             return;
         }
@@ -660,8 +666,8 @@ public final class BayeuxSession {
                 continue;
             }
             long replayId = Long.parseLong(position);
-            if (!subscription.take(replayId)) {
-                // replayed again after a new handshake: already taken once in this process
+            if (!subscription.take(replayId, event.fields().createdAt(subscription.listener.channel().kind()))) {
+                // replayed again after a new handshake: already taken once in this process, or older than the start
                 LOG.trace("Session {}: dropped replayId {} of {} (already taken)", name, replayId, channelName);
                 continue;
             }

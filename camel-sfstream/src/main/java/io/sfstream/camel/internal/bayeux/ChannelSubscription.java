@@ -3,6 +3,9 @@ package io.sfstream.camel.internal.bayeux;
 import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.Subscriber;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,6 +16,13 @@ import org.slf4j.LoggerFactory;
 final class ChannelSubscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelSubscription.class);
+
+    /**
+     * How far Salesforce's clock may be behind this host's: when a new-events subscription is replayed (see
+     * {@link #replayFrom}), events created up to this long before it was first confirmed are delivered rather than
+     * risk skipping one created after it.
+     */
+    static final Duration CLOCK_SKEW_MARGIN = Duration.ofSeconds(30);
 
     enum Status {
         /** Waiting for a handshake to subscribe. */
@@ -30,6 +40,11 @@ final class ChannelSubscription {
     private Long lastTaken;
     /** Set when Salesforce rejected the stored marker: where to start until an event was taken. */
     private Long fallback;
+    /**
+     * When a subscription from new events (-1) was first confirmed while no event had been taken: the channel's start,
+     * which no replayId marks. Null otherwise.
+     */
+    private Instant newEventsSince;
 
     ChannelSubscription(Subscriber listener) {
         this.listener = listener;
@@ -56,20 +71,51 @@ final class ChannelSubscription {
      * Takes the event with {@code replayId} unless this process took it already (a new handshake replays after the
      * last event taken, and a server may repeat). True when the event is new.
      */
-    boolean take(long replayId) {
+    boolean take(long replayId, Instant createdAt) {
         if (lastTaken != null && replayId <= lastTaken) {
+            return false;
+        }
+        if (lastTaken == null && newEventsSince != null && createdAt != null
+                && createdAt.isBefore(newEventsSince.minus(CLOCK_SKEW_MARGIN))) {
+            // replayed from all retained events for a new-events channel (see replayFrom): older than its start
             return false;
         }
         lastTaken = replayId;
         return true;
     }
 
-    /** The replayId a subscribe sends: after the last event taken, else the fallback, else the subscriber's start. */
+    /** A subscribe with {@code from} succeeded at {@code now}. */
+    void subscribed(long from, Instant now) {
+        moveTo(Status.SUBSCRIBED);
+        if (from == -1 && lastTaken == null && newEventsSince == null) {
+            newEventsSince = now;
+        }
+    }
+
+    /**
+     * The replayId a subscribe sends: after the last event taken; else, for a channel already subscribed from new
+     * events, all retained events (-2), of which {@link #take} skips those created before that first subscription, so
+     * that events published while a new session was being set up are not skipped as a second -1 would; else the
+     * fallback; else the subscriber's start.
+     */
     long replayFrom() {
         if (lastTaken != null) {
             return lastTaken;
         }
+        if (newEventsSince != null) {
+            return -2;
+        }
         return fallback != null ? fallback : replayIdOf(listener.startAt());
+    }
+
+    /** Whether a subscribe resumes a new-events channel that has taken no event yet (see {@link #replayFrom}). */
+    boolean resumesNewEvents() {
+        return lastTaken == null && newEventsSince != null;
+    }
+
+    /** When the channel's new-events subscription was first confirmed, or null. */
+    Instant newEventsSince() {
+        return newEventsSince;
     }
 
     /** Whether {@code replayId} is the fallback already tried (so a second rejection of it is final). */
@@ -80,6 +126,7 @@ final class ChannelSubscription {
     /** Starts over at {@code start} after Salesforce rejected the position this channel asked for. */
     void fallBackTo(StartAt start) {
         lastTaken = null;
+        newEventsSince = null;
         fallback = replayIdOf(start);
     }
 

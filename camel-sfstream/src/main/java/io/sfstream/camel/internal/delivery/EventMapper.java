@@ -8,12 +8,7 @@ import io.sfstream.camel.internal.transport.StreamEvent;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -73,11 +68,7 @@ public final class EventMapper {
         if (event.failure() != null) {
             throw new SubscriptionException(event.channel(), null, event.failure());
         }
-        Instant createdDate = switch (kind) {
-            case PUSH_TOPIC, GENERIC -> instant(fields.eventCreatedDate());
-            case PLATFORM_EVENT -> instant(fields.payloadCreatedDate());
-            case CHANGE_EVENT -> instant(fields.commitTimestamp());
-        };
+        Instant createdDate = fields.createdAt(kind);
         setIfPresent(target, SfStreamConstants.CREATED_DATE, createdDate);
         switch (kind) {
             case PUSH_TOPIC -> setIfPresent(target, SfStreamConstants.EVENT_TYPE, fields.eventType());
@@ -140,73 +131,5 @@ public final class EventMapper {
         if (value != null) {
             target.setHeader(header, value);
         }
-    }
-
-    /**
-     * Salesforce's own form, {@code 2016-03-29T16:40:08.208Z}, read without DateTimeFormatter (whose general parser cost
-     * about a tenth of a drain's CPU); null for anything else, which the general parsers then read.
-     */
-    static Instant utcMillis(String text) {
-        if (text.length() != 24 || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
-                || text.charAt(13) != ':' || text.charAt(16) != ':' || text.charAt(19) != '.' || text.charAt(23) != 'Z') {
-            return null;
-        }
-        int year = digits(text, 0, 4);
-        int month = digits(text, 5, 2);
-        int day = digits(text, 8, 2);
-        int hour = digits(text, 11, 2);
-        int minute = digits(text, 14, 2);
-        int second = digits(text, 17, 2);
-        int millis = digits(text, 20, 3);
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
-                || second > 59 || millis < 0) {
-            return null;
-        }
-        try {
-            long epochDay = LocalDate.of(year, month, day).toEpochDay();
-            return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, millis * 1_000_000L);
-        } catch (DateTimeException e) {
-            return null;
-        }
-    }
-
-    /** The decimal number of {@code length} ASCII digits at {@code from}, or -1. */
-    private static int digits(String text, int from, int length) {
-        int value = 0;
-        for (int i = from; i < from + length; i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
-    }
-
-    /** ISO-8601 text or epoch milliseconds; anything else (or null) gives no header rather than a failed exchange. */
-    static Instant instant(JsonNode node) {
-        if (node == null) {
-            return null;
-        }
-        if (node.isNumber()) {
-            return Instant.ofEpochMilli(node.asLong());
-        }
-        if (node.isTextual()) {
-            Instant fast = utcMillis(node.textValue());
-            if (fast != null) {
-                return fast;
-            }
-            try {
-                return Instant.parse(node.asText());
-            } catch (DateTimeParseException e) {
-                try {
-                    return OffsetDateTime.parse(node.asText(),
-                            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXX")).toInstant();
-                } catch (DateTimeParseException again) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 }

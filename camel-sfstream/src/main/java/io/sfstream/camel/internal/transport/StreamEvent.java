@@ -1,5 +1,7 @@
 package io.sfstream.camel.internal.transport;
 
+import java.time.Instant;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -52,6 +54,15 @@ public record StreamEvent(String channel, String position, HeaderFields fields, 
     public record HeaderFields(JsonNode eventCreatedDate, String eventType, String eventUuid, String schema,
                         JsonNode payloadCreatedDate, JsonNode commitTimestamp, String changeType, String entityName,
                         String rpcId) {
+
+        /** When the server created the event, from where the channel kind puts it; null when absent or unreadable. */
+        public Instant createdAt(ChannelKind kind) {
+            return EventTimestamps.instant(switch (kind) {
+                case PUSH_TOPIC, GENERIC -> eventCreatedDate;
+                case PLATFORM_EVENT -> payloadCreatedDate;
+                case CHANGE_EVENT -> commitTimestamp;
+            });
+        }
 
         /** The fields of a Streaming API event, which has no rpc id. */
         public HeaderFields(JsonNode eventCreatedDate, String eventType, String eventUuid, String schema,

@@ -177,7 +177,7 @@ class BayeuxSessionStateTest {
         }
     }
 
-    private static final class Listener implements Subscriber {
+    static final class Listener implements Subscriber {
         final List<TransportError> errors = new ArrayList<>();
 
         @Override

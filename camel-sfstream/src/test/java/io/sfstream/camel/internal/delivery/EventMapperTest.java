@@ -5,6 +5,7 @@ import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.camel.SubscriptionException;
 import io.sfstream.camel.TestEvents;
 import io.sfstream.camel.internal.transport.ChannelKind;
+import io.sfstream.camel.internal.transport.EventTimestamps;
 
 import java.time.Instant;
 import java.util.List;
@@ -303,13 +304,13 @@ public class EventMapperTest {
     void salesforceDateFormIsReadLikeInstantParse() {
         for (String text : List.of("2016-03-29T16:40:08.208Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000Z",
                 "1969-12-31T23:59:59.001Z", "2099-12-31T00:00:00.000Z")) {
-            assertThat(EventMapper.utcMillis(text)).as(text).isEqualTo(Instant.parse(text));
+            assertThat(EventTimestamps.utcMillis(text)).as(text).isEqualTo(Instant.parse(text));
         }
         // anything else is left to the general parsers
         for (String text : List.of("2016-03-29T16:40:08Z", "2016-03-29T18:40:08.208+0200", "2023-02-29T00:00:00.000Z",
                 "2016-13-29T16:40:08.208Z", "2016-03-29T24:40:08.208Z", "2016-03-29T16:40:08.2a8Z", "yesterday",
                 "2016-03-29 16:40:08.208Z")) {
-            assertThat(EventMapper.utcMillis(text)).as(text).isNull();
+            assertThat(EventTimestamps.utcMillis(text)).as(text).isNull();
         }
     }
 }
