@@ -1,14 +1,12 @@
 package io.sfstream.camel.pubsub;
 
 import io.sfstream.camel.internal.transport.ChannelKind;
+import io.sfstream.camel.internal.transport.EventTimestamps;
 import io.sfstream.camel.internal.transport.StreamEvent;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -21,7 +19,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -40,8 +37,6 @@ import org.apache.avro.io.DecoderFactory;
  */
 final class EventReader {
 
-    private static final DateTimeFormatter SF_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
-            .withZone(ZoneOffset.UTC);
     private static final Set<String> BITMAP_FIELDS = Set.of("changedFields", "nulledFields", "diffFields");
 
     private final JsonFactory json;
@@ -113,7 +108,8 @@ final class EventReader {
             changeType = header.get("changeType") == null ? null : header.get("changeType").toString();
             entityName = header.get("entityName") == null ? null : header.get("entityName").toString();
         } else if (record.getSchema().getField("CreatedDate") != null && record.get("CreatedDate") instanceof Long l) {
-            createdDate = TextNode.valueOf(SF_DATE.format(Instant.ofEpochMilli(l)));
+            // the header takes the number as it is: formatting it only to parse it back cost CPU per event
+            createdDate = LongNode.valueOf(l);
         }
         return new Decoded(out.toByteArray(), new StreamEvent.HeaderFields(null, null,
                 eventUuid == null || eventUuid.isEmpty() ? null : eventUuid, schemaId, createdDate, commitTimestamp,
@@ -163,7 +159,7 @@ final class EventReader {
 
     private void writeValue(JsonGenerator g, Object value, Schema.Field field) throws IOException {
         if (value instanceof Long l && field != null && isDateTime(field)) {
-            g.writeString(SF_DATE.format(Instant.ofEpochMilli(l)));
+            g.writeString(EventTimestamps.formatUtcMillis(l));
             return;
         }
         writeValue(g, value);

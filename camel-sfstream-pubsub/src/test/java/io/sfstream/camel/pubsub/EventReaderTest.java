@@ -5,6 +5,7 @@ import io.sfstream.camel.internal.transport.ChannelKind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +51,8 @@ class EventReaderTest {
         assertThat(data.path("event").path("replayId").asText()).isEqualTo("AAEC");
         assertThat(decoded.fields().eventUuid()).isEqualTo("uuid-1");
         assertThat(decoded.fields().schema()).isEqualTo("sch-1");
-        assertThat(decoded.fields().payloadCreatedDate().asText()).isEqualTo("2023-11-14T22:13:20.123Z");
+        assertThat(decoded.fields().createdAt(ChannelKind.PLATFORM_EVENT)).as("the header's date, kept as epoch millis")
+                .isEqualTo(Instant.parse("2023-11-14T22:13:20.123Z"));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.camel.SubscriptionException;
 import io.sfstream.camel.internal.transport.ChannelKind;
 import io.sfstream.camel.internal.transport.StreamEvent;
+import io.sfstream.camel.replay.ReplayMarker;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,12 +95,12 @@ public final class EventMapper {
 
     /** The body, read once from the bytes of {@code data} with the configured mapper (its modules and features apply). */
     /** A decimal position as the Long header it always was; any other position as its text. */
+    /**
+     * A Long for a Streaming API replayId, the text for an opaque Pub/Sub position. Decided by looking, not by a
+     * NumberFormatException: on the Pub/Sub path that would be thrown, stack trace and all, for every event.
+     */
     private static Object replayIdHeader(String position) {
-        try {
-            return Long.valueOf(position);
-        } catch (NumberFormatException e) {
-            return position;
-        }
+        return ReplayMarker.isReplayId(position) && position.length() < 19 ? Long.valueOf(position) : position;
     }
 
     private Object body(byte[] data, String channel, String replayId) {

@@ -43,6 +43,35 @@ public final class EventTimestamps {
         }
     }
 
+    /**
+     * Salesforce's own form of {@code epochMillis}, {@code 2016-03-29T16:40:08.208Z}, written without DateTimeFormatter
+     * (which builds zone rules per call): the inverse of {@link #utcMillis}, for transports that get epoch milliseconds.
+     */
+    public static String formatUtcMillis(long epochMillis) {
+        long epochDay = Math.floorDiv(epochMillis, 86_400_000L);
+        int millisOfDay = (int) Math.floorMod(epochMillis, 86_400_000L);
+        LocalDate date = LocalDate.ofEpochDay(epochDay);
+        if (date.getYear() < 0 || date.getYear() > 9999) {
+            return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+        }
+        char[] text = "0000-00-00T00:00:00.000Z".toCharArray();
+        put(text, 0, date.getYear(), 4);
+        put(text, 5, date.getMonthValue(), 2);
+        put(text, 8, date.getDayOfMonth(), 2);
+        put(text, 11, millisOfDay / 3_600_000, 2);
+        put(text, 14, millisOfDay / 60_000 % 60, 2);
+        put(text, 17, millisOfDay / 1000 % 60, 2);
+        put(text, 20, millisOfDay % 1000, 3);
+        return new String(text);
+    }
+
+    private static void put(char[] text, int at, int value, int width) {
+        for (int i = at + width - 1; i >= at; i--) {
+            text[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
     /** The decimal number of {@code length} ASCII digits at {@code from}, or -1. */
     private static int digits(String text, int from, int length) {
         int value = 0;

@@ -305,6 +305,7 @@ public class EventMapperTest {
         for (String text : List.of("2016-03-29T16:40:08.208Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000Z",
                 "1969-12-31T23:59:59.001Z", "2099-12-31T00:00:00.000Z")) {
             assertThat(EventTimestamps.utcMillis(text)).as(text).isEqualTo(Instant.parse(text));
+            assertThat(EventTimestamps.formatUtcMillis(Instant.parse(text).toEpochMilli())).as("written back").isEqualTo(text);
         }
         // anything else is left to the general parsers
         for (String text : List.of("2016-03-29T16:40:08Z", "2016-03-29T18:40:08.208+0200", "2023-02-29T00:00:00.000Z",
