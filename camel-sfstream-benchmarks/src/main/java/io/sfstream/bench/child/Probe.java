@@ -20,6 +20,8 @@ public final class Probe {
 
     // guarded by this
     private final BitSet seen = new BitSet();
+    /** Replay ids that are not numbers (the Pub/Sub API's opaque bytes, or their base64 text). */
+    private final java.util.Set<Object> seenOpaque = new java.util.HashSet<>();
     private long distinct;
     private long[] latencies;
 
@@ -53,13 +55,31 @@ public final class Probe {
      * @param createdEpochMillis the event's CreatedDate, or 0 when {@link #wantsCreatedDate()} is false
      */
     public void event(long replayId, long createdEpochMillis) {
+        event(replayId, null, createdEpochMillis);
+    }
+
+    /**
+     * One event with an opaque replay id reached the route (the Pub/Sub API's): counted once per distinct id.
+     *
+     * @param replayId anything with value equality: the id's bytes or its base64 text
+     */
+    public void opaqueEvent(Object replayId, long createdEpochMillis) {
+        event(-1, java.util.Objects.requireNonNull(replayId, "replayId"), createdEpochMillis);
+    }
+
+    private void event(long replayId, Object opaqueReplayId, long createdEpochMillis) {
         long now = System.currentTimeMillis();
         boolean last = false;
         synchronized (this) {
-            if (replayId < 0 || replayId > Integer.MAX_VALUE || seen.get((int) replayId)) {
+            if (opaqueReplayId != null) {
+                if (!seenOpaque.add(opaqueReplayId)) {
+                    return;
+                }
+            } else if (replayId < 0 || replayId > Integer.MAX_VALUE || seen.get((int) replayId)) {
                 return;
+            } else {
+                seen.set((int) replayId);
             }
-            seen.set((int) replayId);
             if (distinct == 0) {
                 firstEventEpochMillis = now;
             }
