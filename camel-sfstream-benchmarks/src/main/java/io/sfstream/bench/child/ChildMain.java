@@ -30,7 +30,7 @@ public final class ChildMain {
         String mode = options.getOrDefault("mode", "throughput");
         long count = Long.parseLong(options.getOrDefault("count", "0"));
         long workMs = Long.parseLong(options.getOrDefault("work-ms", "0"));
-        Probe probe = new Probe(count, "latency".equals(mode), workMs);
+        Probe probe = new Probe(count, "latency".equals(mode), workMs, !"memory".equals(mode));
         Settings settings = new Settings(options.get("url"), options.get("channel"),
             Long.parseLong(options.getOrDefault("replay", "-2")),
             options.containsKey("store-dir") ? Path.of(options.get("store-dir")) : Files.createTempDirectory("sfbench"),
