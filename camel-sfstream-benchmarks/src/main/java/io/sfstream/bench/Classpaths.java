@@ -86,10 +86,6 @@ final class Classpaths {
                     kept.add(path);
                 }
             }
-            if (variant == Variant.I) {
-                bench.stream().filter(p -> p.replace(File.separatorChar, '/').contains("/org/slf4j/slf4j-simple"))
-                    .filter(p -> !kept.contains(p)).forEach(kept::add);
-            }
         }
         return join(kept);
     }

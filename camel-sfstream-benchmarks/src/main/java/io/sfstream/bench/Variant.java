@@ -19,7 +19,9 @@ enum Variant {
     // the runtime closure of camel-sfstream-pubsub (footprint/sfstream-pubsub), see Classpaths.forVariant
     G("g", "sfstream Pub/Sub ON_COMPLETION, file store", sfstreamKeeps(), sfstreamDrops()),
     H("h", "camel-salesforce 4.18.0 pubSubSubscribe", List.of(), salesforceDrops()),
-    I("i", "bare gRPC stub + Avro decode loop", List.of(), List.of());
+    // of the benchmark's classpath only the SLF4J binding; Classpaths adds the gRPC/protobuf/Avro/Jackson part of
+    // camel-sfstream-pubsub's closure and the emulator's jar (its generated stub)
+    I("i", "bare gRPC stub + Avro decode loop", List.of("/org/slf4j/slf4j-simple"), List.of());
 
     final String key;
     final String label;
