@@ -33,7 +33,7 @@ public final class BenchMain {
                 options.jvmOptions())).append("`.\n\n");
         }
         if (!options.sfstreamOptions().isEmpty()) {
-            report.append("**Not the defaults:** variants (c), (d) and (e) ran with `").append(options.sfstreamOptions())
+            report.append("**Not the defaults:** variants (c), (d), (e) and (g) ran with `").append(options.sfstreamOptions())
                 .append("` appended to their endpoint URIs.\n\n");
         }
         ThroughputSection throughput = null;
@@ -80,7 +80,14 @@ public final class BenchMain {
             footprint = new FootprintSection(classpaths);
             report.append("### Runtime footprint\n\n").append(footprint.table()).append('\n');
         }
-        report.append("### Targets (issue 8)\n\n").append(Targets.of(options, throughput, memory, footprint)).append('\n');
+        if (options.variants().stream().anyMatch(v -> !v.isPubSub())) {
+            report.append("### Targets (issue 8)\n\n").append(Targets.of(options, throughput, memory, footprint))
+                .append('\n');
+        }
+        if (options.variants().stream().anyMatch(Variant::isPubSub)) {
+            report.append("### Targets (issue 16, Pub/Sub API)\n\n")
+                .append(Targets.ofPubSub(options, throughput, memory, footprint)).append('\n');
+        }
         String text = report.toString();
         Files.writeString(classpaths.moduleDir().resolve("target").resolve("benchmark-report.md"), text);
         progress.println();

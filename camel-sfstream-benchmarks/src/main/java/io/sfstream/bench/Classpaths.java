@@ -70,11 +70,35 @@ final class Classpaths {
                 kept.add(path);
             }
         }
-        if (variant == Variant.A || variant == Variant.B) {
-            // the bare clients read the credential constants from the emulator's jar, nothing else of it
+        if (variant == Variant.A || variant == Variant.B || variant == Variant.I) {
+            // the bare clients read the credential constants from the emulator's jar, nothing else of it; (i) also
+            // uses the gRPC stub generated there from the emulator's salesforce_pubsub.proto
             bench.stream().filter(p -> p.contains("camel-sfstream-emulator")).forEach(kept::add);
         }
+        if (variant == Variant.G || variant == Variant.I) {
+            // what an application of camel-sfstream-pubsub has: its runtime closure as Maven resolved it alone,
+            // taken from the benchmark's classpath (same versions: both import the same gRPC BOM); (i) only the
+            // gRPC, protobuf, Avro and Jackson part of it, no Camel
+            for (String path : pubSubClosure()) {
+                String p = path.replace(File.separatorChar, '/');
+                boolean camel = p.contains("/org/apache/camel/") || p.contains("/camel-sfstream");
+                if (!kept.contains(path) && (variant == Variant.G || !camel)) {
+                    kept.add(path);
+                }
+            }
+        }
         return join(kept);
+    }
+
+    /** The benchmark classpath's entries that are in camel-sfstream-pubsub's own runtime closure. */
+    private List<String> pubSubClosure() {
+        List<String> names = footprint("sfstream-pubsub").stream().map(Classpaths::identity).toList();
+        return bench.stream().filter(p -> names.contains(identity(Path.of(p)))).toList();
+    }
+
+    /** A jar by its file name (artifact and version); a reactor module's classes directory by its full path. */
+    private static String identity(Path path) {
+        return Files.isDirectory(path) ? path.toAbsolutePath().normalize().toString() : path.getFileName().toString();
     }
 
     private String join(List<String> paths) {

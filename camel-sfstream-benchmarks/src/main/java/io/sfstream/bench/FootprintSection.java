@@ -13,10 +13,12 @@ final class FootprintSection {
     }
 
     private final Footprint sfstream;
+    private final Footprint sfstreamPubSub;
     private final Footprint salesforce;
 
     FootprintSection(Classpaths classpaths) {
         this.sfstream = measure(classpaths.footprint("sfstream"));
+        this.sfstreamPubSub = measure(classpaths.footprint("sfstream-pubsub"));
         this.salesforce = measure(classpaths.footprint("salesforce"));
     }
 
@@ -28,14 +30,22 @@ final class FootprintSection {
         return sfstream;
     }
 
+    /** camel-sfstream plus camel-sfstream-pubsub and their runtime dependencies (what api=PUBSUB needs). */
+    Footprint sfstreamPubSub() {
+        return sfstreamPubSub;
+    }
+
     Footprint salesforce() {
         return salesforce;
     }
 
     String table() {
         return new Table("component", "runtime jars", "MB", "share of camel-salesforce's bytes")
-            .row("camel-sfstream 0.1.0-SNAPSHOT", sfstream.jars(), Table.f("%.1f", sfstream.megabytes()),
+            .row("camel-sfstream 0.1.0-SNAPSHOT (Streaming API only)", sfstream.jars(), Table.f("%.1f", sfstream.megabytes()),
                 Table.f("%.1f%%", 100.0 * sfstream.bytes() / salesforce.bytes()))
+            .row("camel-sfstream + camel-sfstream-pubsub 0.1.0-SNAPSHOT (api=PUBSUB)", sfstreamPubSub.jars(),
+                Table.f("%.1f", sfstreamPubSub.megabytes()),
+                Table.f("%.1f%%", 100.0 * sfstreamPubSub.bytes() / salesforce.bytes()))
             .row("camel-salesforce 4.18.0", salesforce.jars(), Table.f("%.1f", salesforce.megabytes()), "100%")
             .toString();
     }

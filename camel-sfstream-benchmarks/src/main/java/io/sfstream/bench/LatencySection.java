@@ -30,7 +30,8 @@ final class LatencySection {
 
     Map<Variant, Latency> run(PrintStream out) throws IOException, InterruptedException {
         int total = options.latencyRate() * options.latencySeconds();
-        for (Variant variant : options.variants()) {
+        // the Streaming API variants: the Pub/Sub API ones are measured for throughput, memory and footprint only
+        for (Variant variant : options.variants().stream().filter(v -> !v.isPubSub()).toList()) {
             String channel = "/topic/Latency" + variant.key.toUpperCase();
             try (ChildProcess child = runner.start(variant, "latency", channel, total, -1, List.of(), false)) {
                 awaitSubscribed(channel, child);

@@ -15,6 +15,12 @@ import java.util.Map;
 final class MemorySection {
 
     static final String CHANNEL = "/topic/Backlog";
+    /** The backlog of the Pub/Sub API variants: a platform event channel. */
+    static final String PUBSUB_CHANNEL = "/event/Backlog__e";
+
+    static String channel(Variant variant) {
+        return variant.isPubSub() ? PUBSUB_CHANNEL : CHANNEL;
+    }
 
     record Sample(long elapsedMs, double heapMb, double rssMb, long processed) {
     }
@@ -34,12 +40,14 @@ final class MemorySection {
         if (options.memoryVariants().isEmpty()) {
             return results;
         }
-        out.printf("  publishing a backlog of %,d events%n", options.memoryBacklog());
-        emulator.publish(CHANNEL, options.memoryBacklog(), Options.PAYLOAD_BYTES);
+        for (String channel : options.memoryVariants().stream().map(MemorySection::channel).distinct().toList()) {
+            out.printf("  publishing a backlog of %,d events on %s%n", options.memoryBacklog(), channel);
+            emulator.publish(channel, options.memoryBacklog(), Options.PAYLOAD_BYTES);
+        }
         int expected = options.memorySeconds() / options.memorySampleSeconds();
         for (Variant variant : options.memoryVariants()) {
             List<Sample> samples = new ArrayList<>();
-            try (ChildProcess child = runner.start(variant, "memory", CHANNEL, options.memoryBacklog(), -2,
+            try (ChildProcess child = runner.start(variant, "memory", channel(variant), options.memoryBacklog(), -2,
                 List.of("--work-ms", "10", "--sample-ms", Long.toString(options.memorySampleSeconds() * 1000L)), false)) {
                 while (samples.size() < expected) {
                     Map<String, String> line = child.await(options.memorySampleSeconds() * 1000L + 60_000, "sample");

@@ -5,10 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Command line: {@code [--quick | --smoke] [--reps N] [--sizes 20000,100000] [--variants a,b,c,d,e,f]
+ * Command line: {@code [--quick | --smoke] [--reps N] [--sizes 20000,100000] [--variants a,b,c,d,e,f,g,h,i]
  * [--sections throughput,latency,memory,footprint] [--latency-seconds S] [--memory-seconds S] [--jfr]
  * [--jvm-options "-XX:... -D..."] [--sfstream-options opt=value&opt=value]}. The last appends endpoint options to the
- * URIs of variants (c), (d) and (e), to compare settings; the report names them, since its figures are then not those
+ * URIs of variants (c), (d), (e) and (g), to compare settings; the report names them, since its figures are then not those
  * of the defaults.
  * <ul>
  * <li>full (default): 5 interleaved repetitions, latency 60 s per variant, memory 150 s per variant;</li>
@@ -60,14 +60,14 @@ record Options(int reps, List<Integer> sizes, List<Variant> variants, List<Strin
                 case "--jvm-options" -> jvmOptions = List.of(args[++i].trim().split("\\s+"));
                 case "--sfstream-options" -> sfstreamOptions = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                    + "; usage: [--quick|--smoke] [--reps N] [--sizes 20000,100000] [--variants a,b,c,d,e,f]"
+                    + "; usage: [--quick|--smoke] [--reps N] [--sizes 20000,100000] [--variants a,b,c,d,e,f,g,h,i]"
                     + " [--sections throughput,latency,memory,footprint] [--latency-seconds S] [--memory-seconds S]"
                     + " [--jfr] [--jvm-options \"OPTIONS\"] [--sfstream-options opt=value&opt=value]");
             }
         }
-        // the backlog run compares the consumer under test with camel-salesforce, where both were asked for
+        // the backlog run compares the consumer under test with camel-salesforce, on each API, where both were asked for
         List<Variant> memoryVariants = new ArrayList<>();
-        for (Variant v : List.of(Variant.D, Variant.F)) {
+        for (Variant v : List.of(Variant.D, Variant.F, Variant.G, Variant.H)) {
             if (variants.contains(v)) {
                 memoryVariants.add(v);
             }

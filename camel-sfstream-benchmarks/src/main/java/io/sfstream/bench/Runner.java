@@ -38,8 +38,14 @@ final class Runner {
     }
 
     /** Same heap bound for every consumer, so that peak RSS compares like with like. */
-    private List<String> jvmOptions(String runName, boolean profile) {
+    private List<String> jvmOptions(Variant variant, String runName, boolean profile) {
         List<String> options = new ArrayList<>(List.of("-Xmx1g", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        if (variant.isPubSub()) {
+            // TLS to the emulator's Pub/Sub API with the JVM's default trust, as camel-salesforce requires
+            options.addAll(List.of("-Djavax.net.ssl.trustStore=" + emulator.trustStore(),
+                "-Djavax.net.ssl.trustStorePassword=" + Emulator.TRUST_STORE_PASSWORD,
+                "-Djavax.net.ssl.trustStoreType=PKCS12"));
+        }
         options.addAll(extraJvmOptions);
         if (profile) {
             options.add("-XX:StartFlightRecording=filename=" + workDir.resolve(runName + ".jfr")
@@ -57,11 +63,14 @@ final class Runner {
         List<String> args = new ArrayList<>(List.of("--variant", variant.key, "--mode", mode, "--url", emulator.baseUrl(),
             "--channel", channel, "--count", Long.toString(count), "--replay", Long.toString(replayFrom),
             "--store-dir", workDir.resolve(runName).toString()));
+        if (variant.isPubSub()) {
+            args.addAll(List.of("--pubsub-port", Integer.toString(emulator.pubSubTlsPort())));
+        }
         if (!sfstreamOptions.isEmpty()) {
             args.addAll(List.of("--sfstream-options", sfstreamOptions));
         }
         args.addAll(extra);
-        return ChildProcess.start(jvmOptions(runName, profile && jfr), classpaths.forVariant(variant),
+        return ChildProcess.start(jvmOptions(variant, runName, profile && jfr), classpaths.forVariant(variant),
             "io.sfstream.bench.child.ChildMain", args, workDir.resolve(runName + ".log"));
     }
 

@@ -14,9 +14,14 @@ enum Variant {
     C("c", "sfstream ON_RECEIVE, memory store", sfstreamKeeps(), sfstreamDrops()),
     D("d", "sfstream ON_COMPLETION, file store", sfstreamKeeps(), sfstreamDrops()),
     E("e", "sfstream (d) + threads(4)", sfstreamKeeps(), sfstreamDrops()),
-    F("f", "camel-salesforce 4.18.0 subscribe", List.of(), List.of("/camel-sfstream/target/",
-        "camel-sfstream-emulator", "cometd-java-server", "jetty-server", "/jetty/ee", "jetty-session", "jetty-security",
-        "/jakarta/servlet"));
+    F("f", "camel-salesforce 4.18.0 subscribe", List.of(), salesforceDrops()),
+    // the Pub/Sub API (gRPC), draining platform events: the classpaths of (g) and (i) are built by Classpaths from
+    // the runtime closure of camel-sfstream-pubsub (footprint/sfstream-pubsub), see Classpaths.forVariant
+    G("g", "sfstream Pub/Sub ON_COMPLETION, file store", sfstreamKeeps(), sfstreamDrops()),
+    H("h", "camel-salesforce 4.18.0 pubSubSubscribe", List.of(), salesforceDrops()),
+    // of the benchmark's classpath only the SLF4J binding; Classpaths adds the gRPC/protobuf/Avro/Jackson part of
+    // camel-sfstream-pubsub's closure and the emulator's jar (its generated stub)
+    I("i", "bare gRPC stub + Avro decode loop", List.of("/org/slf4j/slf4j-simple"), List.of());
 
     final String key;
     final String label;
@@ -43,8 +48,16 @@ enum Variant {
     }
 
     private static List<String> sfstreamDrops() {
-        // the emulator classes are kept for their credential constants; its Jetty and CometD are not
-        return List.of("camel-salesforce", "/org/cometd/", "/org/eclipse/jetty/", "/jakarta/servlet");
+        // the emulator classes are kept for their credential constants; its Jetty and CometD are not; the Pub/Sub
+        // module is not part of a Streaming API application (for (g) Classpaths adds it and its closure back)
+        return List.of("camel-salesforce", "/org/cometd/", "/org/eclipse/jetty/", "/jakarta/servlet",
+            "camel-sfstream-pubsub");
+    }
+
+    /** camel-salesforce's whole closure (it holds both APIs), none of sfstream and none of the emulator's server. */
+    private static List<String> salesforceDrops() {
+        return List.of("/camel-sfstream/target/", "camel-sfstream-pubsub", "camel-sfstream-emulator",
+            "cometd-java-server", "jetty-server", "/jetty/ee", "jetty-session", "jetty-security", "/jakarta/servlet");
     }
 
     static Variant of(String key) {
@@ -53,11 +66,16 @@ enum Variant {
                 return v;
             }
         }
-        throw new IllegalArgumentException("unknown variant " + key + " (a..f)");
+        throw new IllegalArgumentException("unknown variant " + key + " (a..i)");
     }
 
     boolean isSfStream() {
-        return this == C || this == D || this == E;
+        return this == C || this == D || this == E || this == G;
+    }
+
+    /** Consumes over the Pub/Sub API (gRPC, platform events) instead of the Streaming API (Bayeux, PushTopics). */
+    boolean isPubSub() {
+        return this == G || this == H || this == I;
     }
 
     String title() {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Keeps the benchmark working in every build: each variant drains 2,000 events once in its own JVM against the
- * emulator's JVM, and the tables print. No figure is asserted: timings on a shared CI machine prove nothing.
+ * emulator's JVM (the Streaming API variants a-f from a PushTopic, the Pub/Sub API variants g-i from a platform event
+ * channel over TLS), and the tables print. No figure is asserted: timings on a shared CI machine prove nothing.
  */
 class BenchmarkSmokeTest {
 
@@ -24,8 +25,10 @@ class BenchmarkSmokeTest {
             // a variant that failed to drain would have thrown; each one has its row in the throughput table
             assertThat(report).contains(variant.title());
         }
-        assertThat(report).contains("camel-sfstream 0.1.0-SNAPSHOT", "camel-salesforce 4.18.0");
-        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("run 1/1 N=2000 (f)");
+        assertThat(report).contains("camel-sfstream 0.1.0-SNAPSHOT", "camel-salesforce 4.18.0",
+            "camel-sfstream + camel-sfstream-pubsub", "### Targets (issue 16, Pub/Sub API)");
+        assertThat(progress.toString(StandardCharsets.UTF_8)).contains("run 1/1 N=2000 (f)", "run 1/1 N=2000 (g)",
+            "run 1/1 N=2000 (h)", "run 1/1 N=2000 (i)");
     }
 
     @Test
@@ -36,6 +39,8 @@ class BenchmarkSmokeTest {
         assertThat(Options.parse(new String[] {"--quick", "--reps", "3", "--variants", "a,d"}).variants())
             .containsExactly(Variant.A, Variant.D);
         assertThat(Options.parse(new String[] {"--variants", "b,d"}).memoryVariants()).containsExactly(Variant.D);
+        assertThat(Options.parse(new String[] {"--variants", "d,g,h,i"}).memoryVariants())
+            .containsExactly(Variant.D, Variant.G, Variant.H);
     }
 
     @Test

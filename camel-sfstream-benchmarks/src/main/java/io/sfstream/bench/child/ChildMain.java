@@ -11,8 +11,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Entry point of one consumer JVM: {@code --variant a..f --mode throughput|latency|memory --url URL --channel C
- * --count N [--replay -2|-1] [--work-ms MS] [--sample-ms MS] [--store-dir DIR]}.
+ * Entry point of one consumer JVM: {@code --variant a..i --mode throughput|latency|memory --url URL --channel C
+ * --count N [--replay -2|-1] [--work-ms MS] [--sample-ms MS] [--store-dir DIR] [--pubsub-port TLS_PORT]}. The Pub/Sub
+ * variants (g, h, i) speak TLS to {@code localhost:TLS_PORT}, trusting the emulator's certificate through
+ * {@code javax.net.ssl.trustStore} (set by the orchestrator).
  * <p>
  * It prints {@code BENCH ...} lines on stdout (started, result, sample) and then waits for the orchestrator to close
  * its stdin, so the orchestrator can read this process's CPU time and peak RSS from /proc while it still exists.
@@ -28,11 +30,11 @@ public final class ChildMain {
         String mode = options.getOrDefault("mode", "throughput");
         long count = Long.parseLong(options.getOrDefault("count", "0"));
         long workMs = Long.parseLong(options.getOrDefault("work-ms", "0"));
-        Probe probe = new Probe(count, "latency".equals(mode), workMs);
+        Probe probe = new Probe(count, "latency".equals(mode), workMs, !"memory".equals(mode));
         Settings settings = new Settings(options.get("url"), options.get("channel"),
             Long.parseLong(options.getOrDefault("replay", "-2")),
             options.containsKey("store-dir") ? Path.of(options.get("store-dir")) : Files.createTempDirectory("sfbench"),
-            options.getOrDefault("sfstream-options", ""));
+            options.getOrDefault("sfstream-options", ""), Integer.parseInt(options.getOrDefault("pubsub-port", "0")));
 
         Thread stdinWatch = new Thread(ChildMain::haltWhenStdinCloses, "stdin-watch");
         stdinWatch.setDaemon(true);
@@ -41,8 +43,10 @@ public final class ChildMain {
         VariantConsumer consumer = switch (variant) {
             case "a" -> new BareHttpConsumer(settings, probe);
             case "b" -> new CometdConsumer(settings, probe);
-            case "c", "d", "e" -> new SfStreamRoute(settings, probe, variant);
+            case "c", "d", "e", "g" -> new SfStreamRoute(settings, probe, variant);
             case "f" -> new CamelSalesforceRoute(settings, probe);
+            case "h" -> new CamelSalesforcePubSubRoute(settings, probe);
+            case "i" -> new BareGrpcConsumer(settings, probe);
             default -> throw new IllegalArgumentException("unknown variant " + variant);
         };
         try {
@@ -131,7 +135,11 @@ public final class ChildMain {
     }
 
     /** Where and what to consume. */
-    record Settings(String baseUrl, String channel, long replayFrom, Path storeDir, String sfstreamOptions) {
+    record Settings(String baseUrl, String channel, long replayFrom, Path storeDir, String sfstreamOptions,
+                    int pubSubPort) {
+
+        /** The host the Pub/Sub variants connect to: the name the emulator's certificate is issued for. */
+        static final String PUBSUB_HOST = "localhost";
 
         /** The PushTopic's name without /topic/, as camel-salesforce's URI wants it. */
         String topicName() {

@@ -14,10 +14,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sfstream.emulator.SalesforceEmulator;
 
-/** The OAuth username-password grant against the emulator, for the two bare clients. */
+/** The OAuth username-password grant against the emulator, for the bare clients. */
 final class Login {
 
-    record Token(String accessToken, String instanceUrl) {
+    /** The token, its instance URL and the org id (from the identity URL {@code .../id/ORG_ID/USER_ID}). */
+    record Token(String accessToken, String instanceUrl, String orgId) {
     }
 
     private Login() {
@@ -38,6 +39,8 @@ final class Login {
             throw new IOException("login failed with HTTP " + response.statusCode());
         }
         JsonNode token = json.readTree(response.body());
-        return new Token(token.path("access_token").asText(), token.path("instance_url").asText());
+        String[] identity = token.path("id").asText("").split("/");
+        return new Token(token.path("access_token").asText(), token.path("instance_url").asText(),
+            identity.length >= 2 ? identity[identity.length - 2] : null);
     }
 }

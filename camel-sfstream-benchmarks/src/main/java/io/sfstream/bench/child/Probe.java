@@ -20,6 +20,8 @@ public final class Probe {
 
     // guarded by this
     private final BitSet seen = new BitSet();
+    /** Replay ids that are not numbers (the Pub/Sub API's opaque bytes, or their base64 text). */
+    private final java.util.Set<Object> seenOpaque = new java.util.HashSet<>();
     private long distinct;
     private long[] latencies;
 
@@ -29,7 +31,19 @@ public final class Probe {
     private volatile long doneNanos;
     private volatile long doneCpuNanos;
 
+    /**
+     * Whether opaque replay ids are remembered to count each once. Not in the memory run: there the backlog is never
+     * drained (so nothing can finish early), and a set of every id handed over (about 130 bytes each) would grow the
+     * heap this run measures by some 1.7 MB over its 13,000 events, in every Pub/Sub variant alike.
+     */
+    private final boolean rememberOpaqueIds;
+
     Probe(long expected, boolean recordLatency, long workMillis) {
+        this(expected, recordLatency, workMillis, true);
+    }
+
+    Probe(long expected, boolean recordLatency, long workMillis, boolean rememberOpaqueIds) {
+        this.rememberOpaqueIds = rememberOpaqueIds;
         this.expected = expected;
         this.recordLatency = recordLatency;
         this.workMillis = workMillis;
@@ -53,13 +67,31 @@ public final class Probe {
      * @param createdEpochMillis the event's CreatedDate, or 0 when {@link #wantsCreatedDate()} is false
      */
     public void event(long replayId, long createdEpochMillis) {
+        event(replayId, null, createdEpochMillis);
+    }
+
+    /**
+     * One event with an opaque replay id reached the route (the Pub/Sub API's): counted once per distinct id.
+     *
+     * @param replayId anything with value equality: the id's bytes or its base64 text
+     */
+    public void opaqueEvent(Object replayId, long createdEpochMillis) {
+        event(-1, java.util.Objects.requireNonNull(replayId, "replayId"), createdEpochMillis);
+    }
+
+    private void event(long replayId, Object opaqueReplayId, long createdEpochMillis) {
         long now = System.currentTimeMillis();
         boolean last = false;
         synchronized (this) {
-            if (replayId < 0 || replayId > Integer.MAX_VALUE || seen.get((int) replayId)) {
+            if (opaqueReplayId != null) {
+                if (rememberOpaqueIds && !seenOpaque.add(opaqueReplayId)) {
+                    return;
+                }
+            } else if (replayId < 0 || replayId > Integer.MAX_VALUE || seen.get((int) replayId)) {
                 return;
+            } else {
+                seen.set((int) replayId);
             }
-            seen.set((int) replayId);
             if (distinct == 0) {
                 firstEventEpochMillis = now;
             }

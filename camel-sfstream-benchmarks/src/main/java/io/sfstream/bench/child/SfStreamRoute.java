@@ -2,6 +2,7 @@ package io.sfstream.bench.child;
 
 import java.time.Instant;
 
+import io.sfstream.camel.SfStreamApi;
 import io.sfstream.camel.SfStreamComponent;
 import io.sfstream.camel.SfStreamConfiguration;
 import io.sfstream.camel.SfStreamConstants;
@@ -18,7 +19,8 @@ import org.apache.camel.model.RouteDefinition;
  * <li>(c) {@code replayCommit=ON_RECEIVE}, markers in memory (the default store);</li>
  * <li>(d) {@code replayCommit=ON_COMPLETION}, the crash-safe file store in a fresh directory (a stored marker would
  *     make the next run resume instead of draining);</li>
- * <li>(e) (d) with {@code .threads(4)}: exchanges complete out of order on four threads.</li>
+ * <li>(e) (d) with {@code .threads(4)}: exchanges complete out of order on four threads;</li>
+ * <li>(g) (d) over the Pub/Sub API ({@code api=PUBSUB}, TLS to the emulator, a platform event channel).</li>
  * </ul>
  * Every other option keeps its default (maxPendingCount 100, bodyType MAP).
  */
@@ -58,6 +60,12 @@ final class SfStreamRoute implements ChildMain.VariantConsumer {
         config.setClientSecret(SalesforceEmulator.CLIENT_SECRET);
         config.setUsername(SalesforceEmulator.USERNAME);
         config.setPassword(SalesforceEmulator.PASSWORD);
+        if ("g".equals(variant)) {
+            // TLS with the JVM's trust (the orchestrator's trust store holds the emulator's certificate)
+            config.setApi(SfStreamApi.PUBSUB);
+            config.setPubSubHost(ChildMain.Settings.PUBSUB_HOST);
+            config.setPubSubPort(settings.pubSubPort());
+        }
         camel.addComponent("sfstream", component);
         camel.addRoutes(new RouteBuilder() {
             @Override
@@ -76,7 +84,12 @@ final class SfStreamRoute implements ChildMain.VariantConsumer {
     private void count(Exchange exchange) {
         long created = probe.wantsCreatedDate()
             ? exchange.getMessage().getHeader(SfStreamConstants.CREATED_DATE, Instant.class).toEpochMilli() : 0;
-        probe.event(exchange.getMessage().getHeader(SfStreamConstants.REPLAY_ID, Long.class), created);
+        if ("g".equals(variant)) {
+            // the Pub/Sub API's replay id: the base64 text of its opaque bytes
+            probe.opaqueEvent(exchange.getMessage().getHeader(SfStreamConstants.REPLAY_ID), created);
+        } else {
+            probe.event(exchange.getMessage().getHeader(SfStreamConstants.REPLAY_ID, Long.class), created);
+        }
     }
 
     @Override
