@@ -518,7 +518,7 @@ public final class BayeuxSession {
     private void sendSubscribe(ChannelSubscription subscription) {
         Channel channel = subscription.listener.channel();
         long from = subscription.replayFrom();
-        subscription.moveTo(Status.SUBSCRIBING);
+        subscription.subscribing(from);
         send(messages.subscribe(clientId, channel.subscription(), channel.name(), from), REQUEST_TIMEOUT, replies -> onSubscribeReply(subscription, from, replies),
                 error -> {
                     if (subscription.status() == Status.SUBSCRIBING) {

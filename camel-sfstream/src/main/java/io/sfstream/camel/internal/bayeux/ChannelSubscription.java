@@ -45,6 +45,12 @@ final class ChannelSubscription {
      * which no replayId marks. Null otherwise.
      */
     private Instant newEventsSince;
+    /**
+     * Whether the subscription under way replays every retained event for a new-events channel (see {@link #replayFrom}):
+     * only then are events older than its start skipped. A live subscription's events are never judged by date, so a
+     * server clock behind this host's cannot make one look old.
+     */
+    private boolean replayingForNewEvents;
 
     ChannelSubscription(Subscriber listener) {
         this.listener = listener;
@@ -75,13 +81,22 @@ final class ChannelSubscription {
         if (lastTaken != null && replayId <= lastTaken) {
             return false;
         }
-        if (lastTaken == null && newEventsSince != null && createdAt != null
+        if (lastTaken == null && replayingForNewEvents && createdAt != null
                 && createdAt.isBefore(newEventsSince.minus(CLOCK_SKEW_MARGIN))) {
             // replayed from all retained events for a new-events channel (see replayFrom): older than its start
             return false;
         }
         lastTaken = replayId;
         return true;
+    }
+
+    /**
+     * A subscribe with {@code from} is sent. Its events may arrive before its reply (the session hands events before
+     * replies), so what a replay skips is decided here.
+     */
+    void subscribing(long from) {
+        moveTo(Status.SUBSCRIBING);
+        replayingForNewEvents = from == -2 && resumesNewEvents();
     }
 
     /** A subscribe with {@code from} succeeded at {@code now}. */
@@ -127,6 +142,7 @@ final class ChannelSubscription {
     void fallBackTo(StartAt start) {
         lastTaken = null;
         newEventsSince = null;
+        replayingForNewEvents = false;
         fallback = replayIdOf(start);
     }
 

@@ -100,7 +100,14 @@ public final class EventMapper {
      * NumberFormatException: on the Pub/Sub path that would be thrown, stack trace and all, for every event.
      */
     private static Object replayIdHeader(String position) {
-        return ReplayMarker.isReplayId(position) && position.length() < 19 ? Long.valueOf(position) : position;
+        if (!ReplayMarker.isReplayId(position)) {
+            return position;
+        }
+        try {
+            return Long.valueOf(position);
+        } catch (NumberFormatException beyondLong) {
+            return position;
+        }
     }
 
     private Object body(byte[] data, String channel, String replayId) {
