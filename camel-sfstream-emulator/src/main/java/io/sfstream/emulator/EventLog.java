@@ -26,6 +26,10 @@ final class EventLog {
     private int head;
     private int size;
     private long lastId;
+    /** Where the log started: the latest position a client could be given before its first event. */
+    private long floor;
+    /** Whether retention ever dropped an event. */
+    private boolean trimmed;
 
     EventLog(String channel, int retentionCount, long retentionMillis, java.time.Clock clock) {
         this.channel = channel;
@@ -34,6 +38,7 @@ final class EventLog {
         this.retentionMillis = retentionMillis;
         // start somewhere that is clearly not 0 or 1, like a real org's log
         this.lastId = 1000 + ThreadLocalRandom.current().nextInt(9000);
+        this.floor = lastId;
     }
 
     String channel() {
@@ -66,6 +71,9 @@ final class EventLog {
     synchronized void restore(long id, long createdMillis, String dataJson) {
         if (size > 0 && id <= ids[head + size - 1]) {
             return;
+        }
+        if (size == 0 && !trimmed) {
+            floor = Math.min(floor, id - 1);
         }
         if (head + size == ids.length) {
             grow();
@@ -106,6 +114,7 @@ final class EventLog {
         long oldestAllowed = now - retentionMillis;
         while (size > 0 && (size > retentionCount || times[head] < oldestAllowed)) {
             data[head] = null;
+            trimmed = true;
             head++;
             size--;
         }
@@ -117,6 +126,17 @@ final class EventLog {
     /** The highest replayId ever assigned on this channel (the -1 starting point). */
     synchronized long lastAssigned() {
         return lastId;
+    }
+
+    /**
+     * The lowest position a stream may start after: just before the oldest retained event, or, while retention never
+     * dropped an event, where the log started (the latest position of an empty channel, given in a keepalive, stays
+     * valid after the first events: nothing after it was lost).
+     */
+    synchronized long firstResumable() {
+        trim(clock.millis());
+        long oldest = size == 0 ? lastId : ids[head] - 1;
+        return trimmed ? oldest : Math.min(oldest, floor);
     }
 
     /** Cursor meaning "everything retained": just before the oldest retained event. */

@@ -30,6 +30,7 @@ public final class Faults {
     private final AtomicInteger pubSubStreamLimit = new AtomicInteger();
     private final AtomicLong pubSubStallMillis = new AtomicLong();
     private final AtomicInteger pubSubStalls = new AtomicInteger();
+    private final AtomicInteger emptyLatestKeepalives = new AtomicInteger();
 
     /** How an injected Pub/Sub call failure ends the call: a gRPC status and the {@code error-code} trailer (or none). */
     record PubSubFailure(io.grpc.Status.Code status, String errorCode) {
@@ -98,6 +99,14 @@ public final class Faults {
         pubSubStreamLimit.set(Math.max(0, n));
     }
 
+    /**
+     * The next {@code k} Pub/Sub keepalives (responses without events) carry an empty {@code latest_replay_id}, as a
+     * faulty server or proxy might send them.
+     */
+    public void emptyLatestReplayIdInNextKeepalives(int k) {
+        emptyLatestKeepalives.set(k);
+    }
+
     /** The next {@code k} Pub/Sub responses (stream batches or unary answers) are each held back for {@code d}. */
     public void stallPubSubResponses(int k, Duration d) {
         pubSubStallMillis.set(d.toMillis());
@@ -118,6 +127,7 @@ public final class Faults {
     /** Clears every pending fault. */
     public void reset() {
         failPubSubCalls.set(0);
+        emptyLatestKeepalives.set(0);
         pubSubStreamLimit.set(0);
         pubSubStalls.set(0);
         failRequests.set(0);
@@ -168,6 +178,10 @@ public final class Faults {
 
     int pubSubStreamLimit() {
         return pubSubStreamLimit.get();
+    }
+
+    boolean takeEmptyLatestKeepalive() {
+        return take(emptyLatestKeepalives);
     }
 
     long takePubSubStall() {

@@ -209,7 +209,8 @@ final class FetchStream {
     }
 
     private void send(List<ConsumerEvent> events, CommitReplayResponse commit) {
-        ByteString latest = PubSubReplayIds.encode(channel, cursor);
+        ByteString latest = events.isEmpty() && commit == null && service.faults().takeEmptyLatestKeepalive()
+            ? ByteString.EMPTY : PubSubReplayIds.encode(channel, cursor);
         String rpcId = UUID.randomUUID().toString();
         try {
             if (managed) {

@@ -171,9 +171,9 @@ final class PubSubService extends PubSubGrpc.PubSubImplBase {
         return emulator.log(topic);
     }
 
-    /** Whether a stream may start after {@code position}: inside [just before the oldest retained, last assigned]. */
+    /** Whether a stream may start after {@code position}: inside [{@link EventLog#firstResumable()}, last assigned]. */
     boolean resumable(EventLog log, long position) {
-        return position <= log.lastAssigned() && position >= log.beforeOldest();
+        return position <= log.lastAssigned() && position >= log.firstResumable();
     }
 
     private FetchStream admit(StreamObserver<?> responses, String rpc, boolean isManaged) {

@@ -16,7 +16,8 @@ import org.apache.camel.main.Main;
 
 /**
  * The main job: Camel Main routes consuming a PushTopic (Java DSL, {@link ExampleRoutes}), a platform event (YAML DSL,
- * {@code routes/low-ink.yaml}) and a Change Data Capture channel (XML DSL, {@code routes/account-changes.xml}).
+ * {@code routes/low-ink.yaml}) and a Change Data Capture channel (XML DSL, {@code routes/account-changes.xml}) over the
+ * Streaming API, and the same Change Data Capture channel over the Pub/Sub API (Java DSL, {@link ExampleRoutes}).
  * <p>
  * Without Salesforce credentials it starts the embedded emulator on loopback and publishes a steady trickle of sample
  * events, so it runs on any machine with a JDK. The emulator keeps its events in {@code <dir>/emulator} and the routes
@@ -81,6 +82,10 @@ public final class SfStreamExample {
         main.addInitialProperty("camel.component.sfstream.username", SalesforceEmulator.USERNAME);
         main.addInitialProperty("camel.component.sfstream.password", SalesforceEmulator.PASSWORD);
         main.addInitialProperty("camel.component.sfstream.replayStore", markers.toString());
+        // the Pub/Sub route (api=PUBSUB) reaches the emulator's Pub/Sub API, plaintext gRPC on loopback
+        main.addInitialProperty("camel.component.sfstream.pubSubHost", "127.0.0.1");
+        main.addInitialProperty("camel.component.sfstream.pubSubPort", Integer.toString(emulator.pubSubPort()));
+        main.addInitialProperty("camel.component.sfstream.pubSubPlaintext", "true");
         ScheduledExecutorService publisher = trickle(emulator, interval);
         return () -> {
             publisher.shutdownNow();

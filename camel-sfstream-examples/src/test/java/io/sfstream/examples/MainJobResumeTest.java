@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  */
 class MainJobResumeTest {
 
-    private static final List<String> ROUTES = List.of("orders", "low-ink", "account-changes");
+    private static final List<String> ROUTES = List.of("orders", "low-ink", "account-changes", "account-changes-pubsub");
+    private static final List<String> STREAMING_ROUTES = List.of("orders", "low-ink", "account-changes");
 
     @TempDir
     Path dir;
@@ -32,21 +33,28 @@ class MainJobResumeTest {
         ReplayIdCollector first = runUntilEveryRouteHas(3);
         ReplayIdCollector second = runUntilEveryRouteHas(3);
         try (SalesforceEmulator log = SalesforceEmulator.builder().dataDirectory(dir.resolve("emulator")).build()) {
-            for (String route : ROUTES) {
+            for (String route : STREAMING_ROUTES) {
                 String channel = switch (route) {
                     case "orders" -> ExampleRoutes.ORDERS_TOPIC;
                     case "low-ink" -> ExampleRoutes.LOW_INK_EVENT;
                     default -> ExampleRoutes.ACCOUNT_CHANGES;
                 };
-                List<Long> seen = new ArrayList<>(first.of(route));
+                List<Object> seen = new ArrayList<>(first.of(route));
                 seen.addAll(second.of(route));
                 assertThat(new HashSet<>(seen)).as("no event handed twice on %s", route).hasSize(seen.size());
-                assertThat(second.of(route).get(0)).as("resumes after the first run's last event on %s", route)
-                    .isGreaterThan(first.of(route).get(first.of(route).size() - 1));
+                assertThat((Long) second.of(route).get(0)).as("resumes after the first run's last event on %s", route)
+                    .isGreaterThan((Long) first.of(route).get(first.of(route).size() - 1));
                 List<Long> published = log.replayIds(channel);
                 assertThat(seen).as("nothing missed on %s", route)
                     .containsExactlyElementsOf(published.subList(0, seen.size()));
             }
+            // the Pub/Sub route (its own marker, a Pub/Sub replay id, in the same file store): the change events
+            // "Account 1", "Account 2", ... of both runs, none missed, none repeated, in order
+            List<String> names = new ArrayList<>(first.names("account-changes-pubsub"));
+            names.addAll(second.names("account-changes-pubsub"));
+            assertThat(names).as("the Pub/Sub route resumes where it stopped")
+                .containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, names.size())
+                    .mapToObj(n -> "Account " + n).toList());
         }
     }
 

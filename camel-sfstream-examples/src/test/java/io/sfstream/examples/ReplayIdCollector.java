@@ -9,10 +9,14 @@ import io.sfstream.camel.SfStreamConstants;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
-/** Records the replayId of every exchange completed, per route id, in completion order. */
+/**
+ * Records, per route id and in completion order, the replayId of every exchange completed (a {@code Long} on the
+ * Streaming API, base64 text on the Pub/Sub API) and the {@code Name} field of its payload.
+ */
 final class ReplayIdCollector extends EventNotifierSupport {
 
-    private final Map<String, List<Long>> byRoute = new ConcurrentHashMap<>();
+    private final Map<String, List<Object>> byRoute = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> namesByRoute = new ConcurrentHashMap<>();
 
     ReplayIdCollector() {
         setIgnoreCamelContextEvents(true);
@@ -27,15 +31,25 @@ final class ReplayIdCollector extends EventNotifierSupport {
     @Override
     public void notify(CamelEvent event) {
         if (event instanceof CamelEvent.ExchangeCompletedEvent completed) {
-            Long id = completed.getExchange().getMessage().getHeader(SfStreamConstants.REPLAY_ID, Long.class);
+            Object id = completed.getExchange().getMessage().getHeader(SfStreamConstants.REPLAY_ID);
             String route = completed.getExchange().getFromRouteId();
             if (id != null && route != null && completed.getExchange().getException() == null) {
                 byRoute.computeIfAbsent(route, r -> new CopyOnWriteArrayList<>()).add(id);
+                if (completed.getExchange().getMessage().getBody() instanceof Map<?, ?> body
+                    && body.get("payload") instanceof Map<?, ?> payload && payload.get("Name") != null) {
+                    namesByRoute.computeIfAbsent(route, r -> new CopyOnWriteArrayList<>()).add(payload.get("Name").toString());
+                }
             }
         }
     }
 
-    List<Long> of(String routeId) {
+    /** The replayIds of the route's completed exchanges. */
+    List<Object> of(String routeId) {
         return List.copyOf(byRoute.getOrDefault(routeId, List.of()));
+    }
+
+    /** The {@code payload.Name} of the route's completed exchanges (those that have one). */
+    List<String> names(String routeId) {
+        return List.copyOf(namesByRoute.getOrDefault(routeId, List.of()));
     }
 }

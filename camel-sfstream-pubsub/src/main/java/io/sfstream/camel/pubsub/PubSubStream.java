@@ -117,6 +117,14 @@ final class PubSubStream implements Transport.Subscription {
     private StartAt fallbackStart;
     /** The position of the last event handed to the subscriber: every new stream starts after it. */
     private String lastHanded;
+    /**
+     * The newest position the server reported (latest_replay_id) on a stream that started from new events (LATEST) and
+     * handed nothing over yet: a new stream starts after it (CUSTOM), never LATEST again, so that events published
+     * while the stream was down (reset, expired token, server restart) are not skipped.
+     */
+    private String latestSeen;
+    /** Whether the current stream started from new events (LATEST, or after {@link #latestSeen}). */
+    private boolean fromNewEvents;
     /** Events requested on the current stream and not yet received. */
     private int owed;
     private int failures;
@@ -214,7 +222,9 @@ final class PubSubStream implements Transport.Subscription {
         StartAt start;
         try {
             start = lastHanded != null ? StartAt.after(lastHanded)
+                    : latestSeen != null ? StartAt.after(latestSeen)
                     : fallbackStart != null ? fallbackStart : subscriber.startAt();
+            fromNewEvents = lastHanded == null && (latestSeen != null || start.kind() == StartAt.Kind.NEW);
         } catch (RuntimeException e) {
             // the store could not be read: retried like a connection failure
             failed(new TransportError(TransportError.Kind.TRANSIENT, new SfStreamException("Cannot read where "
@@ -341,6 +351,10 @@ final class PubSubStream implements Transport.Subscription {
             }
             return;
         }
+        if (lastHanded == null && fromNewEvents) {
+            // started from new events and none came yet: a new stream must start after this position, not LATEST again
+            latestSeen = latest;
+        }
         if (owed > 0) {
             // nothing newer exists than what was handed over: a committed marker may move there
             subscriber.onLatest(latest);
@@ -444,6 +458,7 @@ final class PubSubStream implements Transport.Subscription {
         }
         fallbackStart = fallback.get();
         lastHanded = null;
+        latestSeen = null;
         // at once, from the fallback
         if (move(State.WAITING_TO_RETRY, "replay fallback to " + fallbackStart)) {
             retry = thread.schedule(this::connect, 0, TimeUnit.MILLISECONDS);
