@@ -666,7 +666,10 @@ public final class BayeuxSession {
                 continue;
             }
             long replayId = Long.parseLong(position);
-            if (!subscription.take(replayId, event.fields().createdAt(subscription.listener.channel().kind()))) {
+            // the date is read only in the replay that judges it: never on the usual path
+            Instant createdAt = subscription.judgesDates()
+                    ? event.fields().createdAt(subscription.listener.channel().kind()) : null;
+            if (!subscription.take(replayId, createdAt)) {
                 // replayed again after a new handshake: already taken once in this process, or older than the start
                 LOG.trace("Session {}: dropped replayId {} of {} (already taken)", name, replayId, channelName);
                 continue;

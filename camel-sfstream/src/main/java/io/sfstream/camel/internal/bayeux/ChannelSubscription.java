@@ -99,6 +99,11 @@ final class ChannelSubscription {
         replayingForNewEvents = from == -2 && resumesNewEvents();
     }
 
+    /** Whether {@link #take} judges events by their creation date now: so the session reads it only then. */
+    boolean judgesDates() {
+        return lastTaken == null && replayingForNewEvents;
+    }
+
     /** A subscribe with {@code from} succeeded at {@code now}. */
     void subscribed(long from, Instant now) {
         moveTo(Status.SUBSCRIBED);
