@@ -1,6 +1,9 @@
 package io.sfstream.emulator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.cometd.bayeux.server.BayeuxServer;
 import org.cometd.bayeux.server.SecurityPolicy;
 import org.cometd.bayeux.server.ServerChannel;
@@ -422,6 +426,24 @@ public final class SalesforceEmulator implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot close the emulator's port", e);
         }
+        awaitPortRefusing();
+    }
+
+    /**
+     * Returns once the port refuses connections. A listening channel closed while an acceptor thread is blocked in
+     * accept() is released only when that thread wakes, so for a moment after stop() a connect can still succeed.
+     */
+    private void awaitPortRefusing() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            } catch (IOException refused) {
+                return;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        throw new IllegalStateException("Port " + port + " still accepts connections 5 s after the outage began");
     }
 
     /** Ends an outage begun by {@link #beginOutage()}: the same port accepts connections again. */
