@@ -15,5 +15,11 @@ public enum BodyType {
      * PushTopic events, {@code payload} for platform events and Change Data Capture events, the whole {@code data}
      * object for generic streaming events.
      */
-    POJO
+    POJO,
+    /**
+     * The event's Avro {@code org.apache.avro.generic.GenericRecord}, decoded with its writer schema: the platform event
+     * or the change event itself, as Salesforce sent it (bitmap fields such as {@code changedFields} unconverted; the
+     * replay id, EventUuid and schema id are in headers). Only with {@code api=PUBSUB}.
+     */
+    GENERIC_RECORD
 }

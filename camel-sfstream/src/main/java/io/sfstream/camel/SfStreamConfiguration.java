@@ -102,7 +102,7 @@ public class SfStreamConfiguration implements Cloneable {
     @UriParam(label = "advanced",
               description = "The Jackson ObjectMapper that turns event data into the body (MAP, JSON_NODE, POJO). Defaults to a plain ObjectMapper.")
     private ObjectMapper objectMapper;
-    @UriParam(defaultValue = "MAP", description = "What the body holds: MAP, JSON_NODE, STRING or POJO.")
+    @UriParam(defaultValue = "MAP", description = "What the body holds: MAP, JSON_NODE, STRING, POJO, or (api=PUBSUB only) GENERIC_RECORD, the Avro record as decoded with its writer schema.")
     private BodyType bodyType = BodyType.MAP;
     @UriParam(description = "The class events are bound to when bodyType=POJO: the sobject of PushTopic events, the payload of platform and change events, the data of generic events.")
     private Class<?> unmarshalType;

@@ -90,7 +90,7 @@ public class SfStreamEndpoint extends DefaultEndpoint {
                                                + "': expected a Salesforce API version such as "
                                                + SfStreamConfiguration.DEFAULT_API_VERSION);
         }
-        EventMapper.checkOptions(configuration.getBodyType(), configuration.getUnmarshalType());
+        EventMapper.checkOptions(configuration.getBodyType(), configuration.getUnmarshalType(), configuration.getApi());
         if (configuration.getMaxBatchSize() < 1) {
             throw new IllegalArgumentException(
                     "Invalid maxBatchSize " + configuration.getMaxBatchSize() + ": it must be at least 1");

@@ -115,7 +115,7 @@ public final class SfStreamEndpointBuilder implements EndpointConsumerBuilder {
         return text("batchTimeout", batchTimeout);
     }
 
-    /** What the body holds: MAP, JSON_NODE, STRING or POJO (default MAP). */
+    /** What the body holds: MAP, JSON_NODE, STRING, POJO or, with api=PUBSUB, GENERIC_RECORD (default MAP). */
     public SfStreamEndpointBuilder bodyType(BodyType bodyType) {
         return text("bodyType", bodyType);
     }

@@ -117,6 +117,13 @@ class EndpointConfigurationErrorsTest {
     }
 
     @Test
+    void genericRecordBodyOnTheStreamingApiFailsNamingBothOptions() throws Exception {
+        String error = startFails("sfstream:/event/X__e?bodyType=GENERIC_RECORD&" + CREDENTIALS);
+
+        assertThat(error).contains("bodyType=GENERIC_RECORD").contains("api=PUBSUB");
+    }
+
+    @Test
     void validEndpointIsCreatedWithTheUriOptions() {
         SfStreamEndpoint endpoint = context.getEndpoint(
                 "sfstream:/topic/X?replay=ALL_EVENTS&bodyType=POJO&unmarshalType=java.util.HashMap&" + CREDENTIALS,

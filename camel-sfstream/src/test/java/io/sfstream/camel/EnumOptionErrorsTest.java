@@ -50,7 +50,7 @@ class EnumOptionErrorsTest {
         });
         Throwable error = catchThrowable(context::start);
 
-        assertThat(chain(error)).contains("Invalid bodyType 'XML': expected one of MAP, JSON_NODE, STRING, POJO");
+        assertThat(chain(error)).contains("Invalid bodyType 'XML': expected one of MAP, JSON_NODE, STRING, POJO, GENERIC_RECORD");
     }
 
     @Test

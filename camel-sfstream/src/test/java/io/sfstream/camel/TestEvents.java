@@ -1,6 +1,7 @@
 package io.sfstream.camel;
 
 import io.sfstream.camel.internal.bayeux.BayeuxResponseReader;
+import io.sfstream.camel.internal.transport.EventData;
 import io.sfstream.camel.internal.transport.StreamEvent;
 
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,7 @@ public final class TestEvents {
 
     /** An event at a position, without data (queue tests). */
     public static StreamEvent event(long replayId) {
-        return new StreamEvent("/topic/T", Long.toString(replayId), null, new byte[0]);
+        return new StreamEvent("/topic/T", Long.toString(replayId), null, EventData.ofJson(new byte[0]));
     }
 
     /** The one event of a message's JSON text; fails when the message is not an event. */

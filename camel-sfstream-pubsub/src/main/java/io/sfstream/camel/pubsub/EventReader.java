@@ -1,23 +1,27 @@
 package io.sfstream.camel.pubsub;
 
 import io.sfstream.camel.internal.transport.ChannelKind;
+import io.sfstream.camel.internal.transport.EventData;
 import io.sfstream.camel.internal.transport.EventTimestamps;
 import io.sfstream.camel.internal.transport.StreamEvent;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.LongNode;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -27,10 +31,11 @@ import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
 
 /**
- * Turns a Pub/Sub event (an Avro payload and its writer schema) into the {@code data} JSON the Streaming API gives for
- * the same event, so that every body type of the delivery core works unchanged:
- * {@code {"schema": id, "payload": {...}, "event": {"EventUuid": .., "replayId": ..}}}. Differences, by what the data
- * allows: {@code replayId} is the base64 text of the replay id's bytes; fields typed {@code long} with a
+ * Decodes a Pub/Sub event (an Avro payload and its writer schema) on the connection's thread, which is where a payload
+ * that does not decode must be caught, and hands it over as {@link AvroData}: the decoded record, from which the route's
+ * thread builds the body it is configured for. Every body has the shape of the Streaming API's {@code data} for the same
+ * event: {@code {"schema": id, "payload": {...}, "event": {"EventUuid": .., "replayId": ..}}}. Differences, by what the
+ * data allows: {@code replayId} is the base64 text of the replay id's bytes; fields typed {@code long} with a
  * {@code :DateTime} doc (CreatedDate) become ISO-8601 text as on the Streaming API; change events omit null fields not
  * named in {@code nulledFields} (as the Streaming API does) and their bitmaps become field names ({@link Bitmaps});
  * platform events keep every field of the schema, null when unset.
@@ -39,16 +44,11 @@ final class EventReader {
 
     private static final Set<String> BITMAP_FIELDS = Set.of("changedFields", "nulledFields", "diffFields");
 
-    private final JsonFactory json;
     /** Readers per writer schema: Avro resolves a schema's reading plan once. */
-    private final Map<Schema, GenericDatumReader<GenericRecord>> readers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Schema, GenericDatumReader<GenericRecord>> readers = new ConcurrentHashMap<>();
 
-    EventReader(JsonFactory json) {
-        this.json = json;
-    }
-
-    /** What one payload holds: the data JSON and the header values. */
-    record Decoded(byte[] data, StreamEvent.HeaderFields fields) {
+    /** What one payload holds: its data and the header values. */
+    record Decoded(EventData data, StreamEvent.HeaderFields fields) {
     }
 
     /**
@@ -78,27 +78,10 @@ final class EventReader {
             throw new IOException((payload.length - decoder.inputStream().available()) + " of " + payload.length
                                   + " bytes read: the payload does not match its schema");
         }
+        String uuid = eventUuid == null || eventUuid.isEmpty() ? null : eventUuid;
         boolean change = kind == ChannelKind.CHANGE_EVENT;
         GenericRecord header = change && record.getSchema().getField("ChangeEventHeader") != null
                 ? (GenericRecord) record.get("ChangeEventHeader") : null;
-        Set<String> nulled = new HashSet<>();
-        if (header != null && header.get("nulledFields") instanceof Collection<?> list) {
-            Bitmaps.names(schema, strings(list)).forEach(nulled::add);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length * 2 + 128);
-        try (JsonGenerator g = json.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("schema", schemaId);
-            g.writeFieldName("payload");
-            writeRecord(g, record, schema, change, nulled, "", rawBitmaps);
-            g.writeObjectFieldStart("event");
-            if (eventUuid != null && !eventUuid.isEmpty()) {
-                g.writeStringField("EventUuid", eventUuid);
-            }
-            g.writeStringField("replayId", position);
-            g.writeEndObject();
-            g.writeEndObject();
-        }
         JsonNode createdDate = null;
         JsonNode commitTimestamp = null;
         String changeType = null;
@@ -111,109 +94,227 @@ final class EventReader {
             // the header takes the number as it is: formatting it only to parse it back cost CPU per event
             createdDate = LongNode.valueOf(l);
         }
-        return new Decoded(out.toByteArray(), new StreamEvent.HeaderFields(null, null,
-                eventUuid == null || eventUuid.isEmpty() ? null : eventUuid, schemaId, createdDate, commitTimestamp,
-                changeType, entityName));
+        return new Decoded(new AvroData(record, schemaId, uuid, position, change, rawBitmaps, payload.length),
+                new StreamEvent.HeaderFields(null, null, uuid, schemaId, createdDate, commitTimestamp, changeType,
+                        entityName));
     }
 
-    private void writeRecord(JsonGenerator g, GenericRecord record, Schema eventSchema, boolean change,
-                             Set<String> nulled, String prefix, boolean rawBitmaps) throws IOException {
-        g.writeStartObject();
-        for (Schema.Field f : record.getSchema().getFields()) {
-            Object value = record.get(f.pos());
-            String name = prefix + f.name();
-            if (value == null && change && !nulled.contains(name)) {
-                // as on the Streaming API: a change event holds the fields that changed (or were nulled)
-                continue;
-            }
-            g.writeFieldName(f.name());
-            if (prefix.isEmpty() && f.name().equals("ChangeEventHeader") && value instanceof GenericRecord header) {
-                writeHeader(g, header, eventSchema, rawBitmaps);
-            } else if (value instanceof GenericRecord nested) {
-                writeRecord(g, nested, eventSchema, change, nulled, name + ".", rawBitmaps);
-            } else {
-                writeValue(g, value, f);
-            }
+    /**
+     * A decoded event. Its bodies are built from the record by one walk into plain Java values ({@link #map}): a tree
+     * and JSON text are made from that map by the endpoint's mapper, so that all body types agree.
+     */
+    static final class AvroData implements EventData {
+
+        private final GenericRecord record;
+        private final String schemaId;
+        private final String eventUuid;
+        private final String position;
+        private final boolean change;
+        private final boolean rawBitmaps;
+        private final int size;
+
+        AvroData(GenericRecord record, String schemaId, String eventUuid, String position, boolean change,
+                 boolean rawBitmaps, int size) {
+            this.record = record;
+            this.schemaId = schemaId;
+            this.eventUuid = eventUuid;
+            this.position = position;
+            this.change = change;
+            this.rawBitmaps = rawBitmaps;
+            this.size = size;
         }
-        g.writeEndObject();
-    }
 
-    private void writeHeader(JsonGenerator g, GenericRecord header, Schema eventSchema, boolean rawBitmaps)
-            throws IOException {
-        g.writeStartObject();
-        for (Schema.Field f : header.getSchema().getFields()) {
-            Object value = header.get(f.pos());
-            g.writeFieldName(f.name());
-            if (!rawBitmaps && BITMAP_FIELDS.contains(f.name()) && value instanceof Collection<?> list) {
-                g.writeStartArray();
-                for (String name : Bitmaps.names(eventSchema, strings(list))) {
-                    g.writeString(name);
+        @Override
+        public Map<String, Object> map(ObjectReader mapReader) {
+            return walk(Numbers.of(mapReader));
+        }
+
+        @Override
+        public JsonNode tree(ObjectMapper mapper) {
+            return mapper.valueToTree(walk(Numbers.of(mapper)));
+        }
+
+        @Override
+        public byte[] json(ObjectMapper mapper) throws IOException {
+            return mapper.writeValueAsBytes(walk(Numbers.AS_AVRO_HAS_THEM));
+        }
+
+        @Override
+        public Object record() {
+            return record;
+        }
+
+        @Override
+        public int size() {
+            return size;
+        }
+
+        private Map<String, Object> walk(Numbers numbers) {
+            Schema schema = record.getSchema();
+            Set<String> nulled = change ? nulledFields(schema) : Set.of();
+            Map<String, Object> data = new LinkedHashMap<>(4);
+            data.put("schema", schemaId);
+            data.put("payload", new Walk(schema, nulled, numbers).record(record, ""));
+            Map<String, Object> event = new LinkedHashMap<>(4);
+            if (eventUuid != null) {
+                event.put("EventUuid", eventUuid);
+            }
+            event.put("replayId", position);
+            data.put("event", event);
+            return data;
+        }
+
+        private Set<String> nulledFields(Schema schema) {
+            if (record.getSchema().getField("ChangeEventHeader") == null
+                    || !(record.get("ChangeEventHeader") instanceof GenericRecord header)
+                    || !(header.get("nulledFields") instanceof Collection<?> list) || list.isEmpty()) {
+                return Set.of();
+            }
+            return new HashSet<>(Bitmaps.names(schema, strings(list)));
+        }
+
+        /** One walk over a record into plain Java values. */
+        private final class Walk {
+            private final Schema eventSchema;
+            private final Set<String> nulled;
+            private final Numbers numbers;
+
+            Walk(Schema eventSchema, Set<String> nulled, Numbers numbers) {
+                this.eventSchema = eventSchema;
+                this.nulled = nulled;
+                this.numbers = numbers;
+            }
+
+            Map<String, Object> record(GenericRecord value, String prefix) {
+                List<Schema.Field> fields = value.getSchema().getFields();
+                Map<String, Object> out = new LinkedHashMap<>(Math.max(4, fields.size() * 4 / 3 + 1));
+                for (Schema.Field f : fields) {
+                    Object v = value.get(f.pos());
+                    String name = prefix.isEmpty() ? f.name() : prefix + f.name();
+                    if (v == null && change && !nulled.contains(name)) {
+                        // as on the Streaming API: a change event holds the fields that changed (or were nulled)
+                        continue;
+                    }
+                    if (prefix.isEmpty() && v instanceof GenericRecord header && f.name().equals("ChangeEventHeader")) {
+                        out.put(f.name(), header(header));
+                    } else if (v instanceof GenericRecord nested) {
+                        out.put(f.name(), record(nested, name + "."));
+                    } else {
+                        out.put(f.name(), value(v, f));
+                    }
                 }
-                g.writeEndArray();
-            } else {
-                writeValue(g, value, f);
+                return out;
+            }
+
+            private Map<String, Object> header(GenericRecord header) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                for (Schema.Field f : header.getSchema().getFields()) {
+                    Object v = header.get(f.pos());
+                    if (!rawBitmaps && v instanceof Collection<?> list && BITMAP_FIELDS.contains(f.name())) {
+                        out.put(f.name(), Bitmaps.names(eventSchema, strings(list)));
+                    } else {
+                        out.put(f.name(), value(v, f));
+                    }
+                }
+                return out;
+            }
+
+            private Object value(Object v, Schema.Field field) {
+                if (v instanceof Long l && field != null && isDateTime(field)) {
+                    return EventTimestamps.formatUtcMillis(l);
+                }
+                if (v instanceof CharSequence || v instanceof GenericData.EnumSymbol) {
+                    return v.toString();
+                }
+                if (v instanceof Long l) {
+                    return numbers.integer(l);
+                }
+                if (v instanceof Float f) {
+                    return numbers.decimal(f);
+                }
+                if (v instanceof Double d) {
+                    return numbers.decimal(d);
+                }
+                if (v instanceof ByteBuffer bytes) {
+                    byte[] copy = new byte[bytes.remaining()];
+                    bytes.duplicate().get(copy);
+                    return Base64.getEncoder().encodeToString(copy);
+                }
+                if (v instanceof GenericData.Fixed fixed) {
+                    return Base64.getEncoder().encodeToString(fixed.bytes());
+                }
+                if (v instanceof GenericRecord nested) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    for (Schema.Field f : nested.getSchema().getFields()) {
+                        out.put(f.name(), value(nested.get(f.pos()), f));
+                    }
+                    return out;
+                }
+                if (v instanceof Collection<?> list) {
+                    List<Object> out = new ArrayList<>(list.size());
+                    for (Object item : list) {
+                        out.add(value(item, null));
+                    }
+                    return out;
+                }
+                if (v instanceof Map<?, ?> map) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    for (Map.Entry<?, ?> e : map.entrySet()) {
+                        out.put(String.valueOf(e.getKey()), value(e.getValue(), null));
+                    }
+                    return out;
+                }
+                // null, Integer, Boolean
+                return v;
             }
         }
-        g.writeEndObject();
     }
 
-    private void writeValue(JsonGenerator g, Object value, Schema.Field field) throws IOException {
-        if (value instanceof Long l && field != null && isDateTime(field)) {
-            g.writeString(EventTimestamps.formatUtcMillis(l));
-            return;
+    /**
+     * The Java types of numbers in a map body. Reading JSON text, Jackson gives an Integer for an integral number that
+     * fits one and a Double for a decimal one, unless the mapper's USE_LONG_FOR_INTS or USE_BIG_DECIMAL_FOR_FLOATS say
+     * otherwise; a map built from the Avro record gives the same types as a map parsed from the event's JSON would.
+     */
+    record Numbers(boolean longs, boolean bigDecimals, boolean narrow) {
+
+        /** The record's own types, for writing text. */
+        static final Numbers AS_AVRO_HAS_THEM = new Numbers(true, false, false);
+
+        static Numbers of(ObjectReader reader) {
+            return new Numbers(reader.isEnabled(DeserializationFeature.USE_LONG_FOR_INTS),
+                    reader.isEnabled(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS), true);
         }
-        writeValue(g, value);
-    }
 
-    private void writeValue(JsonGenerator g, Object value) throws IOException {
-        if (value == null) {
-            g.writeNull();
-        } else if (value instanceof CharSequence || value instanceof GenericData.EnumSymbol) {
-            g.writeString(value.toString());
-        } else if (value instanceof Long l) {
-            g.writeNumber(l);
-        } else if (value instanceof Integer i) {
-            g.writeNumber(i);
-        } else if (value instanceof Double d) {
-            g.writeNumber(d);
-        } else if (value instanceof Float f) {
-            g.writeNumber(f);
-        } else if (value instanceof Boolean b) {
-            g.writeBoolean(b);
-        } else if (value instanceof ByteBuffer bytes) {
-            byte[] copy = new byte[bytes.remaining()];
-            bytes.duplicate().get(copy);
-            g.writeString(Base64.getEncoder().encodeToString(copy));
-        } else if (value instanceof GenericData.Fixed fixed) {
-            g.writeString(Base64.getEncoder().encodeToString(fixed.bytes()));
-        } else if (value instanceof GenericRecord nested) {
-            g.writeStartObject();
-            for (Schema.Field f : nested.getSchema().getFields()) {
-                g.writeFieldName(f.name());
-                writeValue(g, nested.get(f.pos()), f);
+        static Numbers of(ObjectMapper mapper) {
+            return new Numbers(mapper.isEnabled(DeserializationFeature.USE_LONG_FOR_INTS),
+                    mapper.isEnabled(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS), true);
+        }
+
+        Object integer(long l) {
+            if (narrow && !longs && l == (int) l) {
+                // not a conditional expression: its Integer and Long operands would be promoted to a Long
+                return Integer.valueOf((int) l);
             }
-            g.writeEndObject();
-        } else if (value instanceof Collection<?> list) {
-            g.writeStartArray();
-            for (Object item : list) {
-                writeValue(g, item);
+            return Long.valueOf(l);
+        }
+
+        Object decimal(float f) {
+            if (!narrow) {
+                return f;
             }
-            g.writeEndArray();
-        } else if (value instanceof Map<?, ?> map) {
-            g.writeStartObject();
-            for (Map.Entry<?, ?> e : map.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
-                writeValue(g, e.getValue());
-            }
-            g.writeEndObject();
-        } else {
-            g.writeString(value.toString());
+            // the decimal text a JSON writer would give, read back as a reader would
+            return bigDecimals ? new BigDecimal(Float.toString(f)) : Double.valueOf(Float.toString(f));
+        }
+
+        Object decimal(double d) {
+            return narrow && bigDecimals ? new BigDecimal(Double.toString(d)) : d;
         }
     }
 
     /** Salesforce marks date-time fields carried as epoch milliseconds with a doc such as {@code CreatedDate:DateTime}. */
     private static boolean isDateTime(Schema.Field field) {
-        return field.doc() != null && field.doc().endsWith(":DateTime");
+        String doc = field.doc();
+        return doc != null && doc.endsWith(":DateTime");
     }
 
     private static List<String> strings(Collection<?> values) {

@@ -47,7 +47,7 @@ final class PubSubTransports implements TransportFactory.Transports {
         final PubSubConnection connection;
         final ScheduledExecutorService thread;
         final ExecutorServiceManager executors;
-        final EventReader reader = new EventReader(SharedMappers.protocol().getFactory());
+        final EventReader reader = new EventReader();
         int streams;
 
         Entry(PubSubConnection connection, ScheduledExecutorService thread, ExecutorServiceManager executors) {

@@ -7,8 +7,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import java.util.Map;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -28,10 +33,12 @@ class EventReaderTest {
               {"name":"CreatedDate","type":"long","doc":"CreatedDate:DateTime"},
               {"name":"CreatedById","type":"string"},
               {"name":"Amount__c","type":["null","double"],"default":null},
-              {"name":"Note__c","type":["null","string"],"default":null}]}""");
+              {"name":"Note__c","type":["null","string"],"default":null},
+              {"name":"Count__c","type":["null","long"],"default":null},
+              {"name":"Ratio__c","type":["null","float"],"default":null}]}""");
 
     private final ObjectMapper json = new ObjectMapper();
-    private final EventReader reader = new EventReader(json.getFactory());
+    private final EventReader reader = new EventReader();
 
     @Test
     void aPlatformEventHasTheStreamingApisShape() throws Exception {
@@ -41,7 +48,7 @@ class EventReaderTest {
         record.put("Amount__c", 12.5);
         EventReader.Decoded decoded = reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, encode(record),
                 "uuid-1", "AAEC");
-        JsonNode data = json.readTree(decoded.data());
+        JsonNode data = json.readTree(decoded.data().json(json));
         assertThat(data.path("schema").asText()).isEqualTo("sch-1");
         assertThat(data.path("payload").path("CreatedDate").asText()).isEqualTo("2023-11-14T22:13:20.123Z");
         assertThat(data.path("payload").path("Amount__c").asDouble()).isEqualTo(12.5);
@@ -53,6 +60,33 @@ class EventReaderTest {
         assertThat(decoded.fields().schema()).isEqualTo("sch-1");
         assertThat(decoded.fields().createdAt(ChannelKind.PLATFORM_EVENT)).as("the header's date, kept as epoch millis")
                 .isEqualTo(Instant.parse("2023-11-14T22:13:20.123Z"));
+    }
+
+    /**
+     * Every body is built from the decoded record, not from JSON text: each must equal what reading the event's JSON
+     * text gives, numbers' Java types included, and GENERIC_RECORD is the record itself.
+     */
+    @Test
+    void everyBodyAgreesWithTheEventsJsonText() throws Exception {
+        GenericRecord record = new GenericData.Record(SCHEMA);
+        record.put("CreatedDate", 1_700_000_000_123L);
+        record.put("CreatedById", "005xx");
+        record.put("Amount__c", 12.5);
+        record.put("Count__c", 7L);
+        record.put("Ratio__c", 0.1f);
+        EventReader.Decoded decoded = reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, encode(record),
+                "uuid-1", "AAEC");
+        byte[] text = decoded.data().json(json);
+        ObjectReader maps = json.readerFor(new TypeReference<Map<String, Object>>() {
+        });
+        assertThat(decoded.data().map(maps)).isEqualTo(maps.readValue(text));
+        assertThat(decoded.data().tree(json)).isEqualTo(json.readTree(text));
+        assertThat(decoded.data().record()).isEqualTo(record);
+
+        ObjectReader longs = maps.with(DeserializationFeature.USE_LONG_FOR_INTS,
+                DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        assertThat(decoded.data().map(longs)).as("the mapper's number features apply")
+                .isEqualTo(longs.readValue(text));
     }
 
     @Test

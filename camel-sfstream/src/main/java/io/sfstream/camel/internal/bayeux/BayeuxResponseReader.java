@@ -1,5 +1,6 @@
 package io.sfstream.camel.internal.bayeux;
 
+import io.sfstream.camel.internal.transport.EventData;
 import io.sfstream.camel.internal.transport.StreamEvent;
 
 import java.io.IOException;
@@ -139,7 +140,7 @@ public final class BayeuxResponseReader {
             messages.events.add(new StreamEvent(messages.channel(channel),
                     headers == null ? null : positionOf(headers.replayId),
                     headers == null ? FieldsBuilder.NONE : headers.build(),
-                    data != null ? data : json.writeValueAsBytes(dataTree)));
+                    EventData.ofJson(data != null ? data : json.writeValueAsBytes(dataTree))));
             return;
         }
         if (hasData) {

@@ -1,9 +1,11 @@
 package io.sfstream.camel.internal.delivery;
 
 import io.sfstream.camel.BodyType;
+import io.sfstream.camel.SfStreamApi;
 import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.camel.SubscriptionException;
 import io.sfstream.camel.internal.transport.ChannelKind;
+import io.sfstream.camel.internal.transport.EventData;
 import io.sfstream.camel.internal.transport.StreamEvent;
 import io.sfstream.camel.replay.ReplayMarker;
 
@@ -25,6 +27,9 @@ import org.apache.camel.Message;
  */
 public final class EventMapper {
 
+    private static final String POJO_NEEDS_TYPE
+            = "bodyType=POJO needs the unmarshalType option naming the class to bind to";
+
     private static final TypeReference<Map<String, Object>> MAP_TYPE
             = new TypeReference<>() {
             };
@@ -37,7 +42,9 @@ public final class EventMapper {
     private final ObjectReader mapReader;
 
     public EventMapper(ChannelKind kind, BodyType bodyType, Class<?> unmarshalType, ObjectMapper mapper) {
-        checkOptions(bodyType, unmarshalType);
+        if (bodyType == BodyType.POJO && unmarshalType == null) {
+            throw new IllegalArgumentException(POJO_NEEDS_TYPE);
+        }
         this.kind = kind;
         this.bodyType = bodyType;
         this.unmarshalType = unmarshalType;
@@ -49,9 +56,14 @@ public final class EventMapper {
      * What the constructor checks, without a mapper: endpoints validate their options at creation, before any
      * ObjectMapper exists (the first one costs a cold JVM about 190 ms, spent by {@link BackgroundPreload} meanwhile).
      */
-    public static void checkOptions(BodyType bodyType, Class<?> unmarshalType) {
+    public static void checkOptions(BodyType bodyType, Class<?> unmarshalType, SfStreamApi api) {
         if (bodyType == BodyType.POJO && unmarshalType == null) {
-            throw new IllegalArgumentException("bodyType=POJO needs the unmarshalType option naming the class to bind to");
+            throw new IllegalArgumentException(POJO_NEEDS_TYPE);
+        }
+        if (bodyType == BodyType.GENERIC_RECORD && api != SfStreamApi.PUBSUB) {
+            throw new IllegalArgumentException("bodyType=GENERIC_RECORD needs api=PUBSUB: only the Pub/Sub API sends"
+                                               + " Avro records; the Streaming API sends JSON (use MAP, JSON_NODE, STRING"
+                                               + " or POJO)");
         }
     }
 
@@ -93,8 +105,6 @@ public final class EventMapper {
         return createdDate;
     }
 
-    /** The body, read once from the bytes of {@code data} with the configured mapper (its modules and features apply). */
-    /** A decimal position as the Long header it always was; any other position as its text. */
     /**
      * A Long for a Streaming API replayId, the text for an opaque Pub/Sub position. Decided by looking, not by a
      * NumberFormatException: on the Pub/Sub path that would be thrown, stack trace and all, for every event.
@@ -110,13 +120,18 @@ public final class EventMapper {
         }
     }
 
-    private Object body(byte[] data, String channel, String replayId) {
+    /**
+     * The body, built once from {@code data} in the form the transport received it, with the configured mapper (its
+     * modules and features apply).
+     */
+    private Object body(EventData data, String channel, String replayId) {
         try {
             return switch (bodyType) {
-                case MAP -> mapReader.readValue(data);
-                case JSON_NODE -> mapper.readTree(data);
-                case STRING -> new String(data, StandardCharsets.UTF_8);
-                case POJO -> mapper.treeToValue(recordOf(mapper.readTree(data)), unmarshalType);
+                case MAP -> data.map(mapReader);
+                case JSON_NODE -> data.tree(mapper);
+                case STRING -> new String(data.json(mapper), StandardCharsets.UTF_8);
+                case POJO -> mapper.treeToValue(recordOf(data.tree(mapper)), unmarshalType);
+                case GENERIC_RECORD -> genericRecord(data, channel, replayId);
             };
         } catch (IOException | IllegalArgumentException e) {
             throw new SubscriptionException(channel, null, "Cannot turn event " + replayId + " of " + channel + " into a "
@@ -125,6 +140,15 @@ public final class EventMapper {
                                                            + ": " + (e instanceof JsonProcessingException jpe
                                                                    ? jpe.getOriginalMessage() : e.getMessage()));
         }
+    }
+
+    private static Object genericRecord(EventData data, String channel, String replayId) {
+        Object record = data.record();
+        if (record == null) {
+            // checked at endpoint creation: only a transport that decodes Avro gets here
+            throw new IllegalStateException("Event " + replayId + " of " + channel + " has no Avro record");
+        }
+        return record;
     }
 
     private JsonNode recordOf(JsonNode data) {

@@ -1,5 +1,6 @@
 package io.sfstream.camel.internal.delivery;
 
+import io.sfstream.camel.internal.transport.EventData;
 import io.sfstream.camel.internal.transport.StreamEvent;
 
 import java.time.Duration;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PendingEvents {
 
     /** Put on the queue to end the dispatcher after the exchange it is running. */
-    private static final StreamEvent STOP = new StreamEvent(null, null, null, new byte[0]);
+    private static final StreamEvent STOP = new StreamEvent(null, null, null, EventData.ofJson(new byte[0]));
 
     private final int maxPendingCount;
     private final int maxBatchSize;

@@ -8,19 +8,22 @@ import com.fasterxml.jackson.databind.JsonNode;
  * One event as a transport hands it to an endpoint: the channel, its opaque position (the decimal replayId on the
  * Streaming API; null when the server sent none that is valid, which the transport reports and skips), the few fields
  * the message headers are made of, and the event's {@code data} object
- * as the bytes the server sent. Keeping the bytes instead of a Jackson tree makes an event that waits for the route
- * cost about its size in the heap, and lets the endpoint build the body once, of the type it is configured with.
+ * as the transport received it (JSON bytes on the Streaming API, a decoded Avro record on the Pub/Sub API). Keeping it
+ * in that form instead of a Jackson tree makes an event that waits for the route cost about its size in the heap, and
+ * lets the endpoint build the body once, of the type it is configured with, on the route's thread.
  *
  * @param channel  the channel the event arrived on
  * @param position the event's position, or null when it has no valid one
  * @param fields   the values headers are made of
- * @param data     the UTF-8 JSON of {@code data}
+ * @param data     the event's {@code data}
  * @param failure  why the event could not be read (see {@link #unreadable}), else null
  */
-public record StreamEvent(String channel, String position, HeaderFields fields, byte[] data, String failure) {
+public record StreamEvent(String channel, String position, HeaderFields fields, EventData data, String failure) {
+
+    private static final EventData NO_DATA = EventData.ofJson(new byte[0]);
 
     /** An event that could be read. */
-    public StreamEvent(String channel, String position, HeaderFields fields, byte[] data) {
+    public StreamEvent(String channel, String position, HeaderFields fields, EventData data) {
         this(channel, position, fields, data, null);
     }
 
@@ -34,7 +37,7 @@ public record StreamEvent(String channel, String position, HeaderFields fields, 
      */
     public static StreamEvent unreadable(String channel, String position, String failure) {
         return new StreamEvent(channel, position,
-                new HeaderFields(null, null, null, null, null, null, null, null), new byte[0], failure);
+                new HeaderFields(null, null, null, null, null, null, null, null), NO_DATA, failure);
     }
 
     /**
@@ -82,7 +85,7 @@ public record StreamEvent(String channel, String position, HeaderFields fields, 
     /** Only what identifies the event: its data may be large, and is not the log's business above TRACE anyway. */
     @Override
     public String toString() {
-        return "StreamEvent[" + channel + " position " + position + ", " + data.length + " bytes"
+        return "StreamEvent[" + channel + " position " + position + ", " + data.size() + " bytes"
                + (failure == null ? "" : ", unreadable") + "]";
     }
 }

@@ -36,12 +36,12 @@ class BayeuxResponseReaderTest {
 
         assertThat(response.events()).hasSize(2);
         StreamEvent first = response.events().get(0);
-        assertThat(new String(first.data(), StandardCharsets.UTF_8)).isEqualTo(data1);
+        assertThat(new String(first.data().json(JSON), StandardCharsets.UTF_8)).isEqualTo(data1);
         assertThat(first.position()).isEqualTo("13");
         assertThat(first.fields().eventCreatedDate().asText()).isEqualTo("2016-03-29T16:40:08.208Z");
         assertThat(first.fields().eventType()).isEqualTo("created");
         StreamEvent second = response.events().get(1);
-        assertThat(new String(second.data(), StandardCharsets.UTF_8)).isEqualTo(data2);
+        assertThat(new String(second.data().json(JSON), StandardCharsets.UTF_8)).isEqualTo(data2);
         assertThat(second.position()).isEqualTo("14");
         // one String for the channel of a response's events, not one per event
         assertThat(second.channel()).isEqualTo("/topic/T").isSameAs(first.channel());
@@ -62,7 +62,7 @@ class BayeuxResponseReaderTest {
         assertThat(change.fields().changeType()).isEqualTo("UPDATE");
         assertThat(change.fields().entityName()).isEqualTo("Account");
         assertThat(change.position()).isEqualTo("42");
-        assertThat(JSON.readTree(change.data())).isEqualTo(JSON.readTree(EventMapperTest.CHANGE_EVENT).get("data"));
+        assertThat(JSON.readTree(change.data().json(JSON))).isEqualTo(JSON.readTree(EventMapperTest.CHANGE_EVENT).get("data"));
     }
 
     @Test
@@ -75,14 +75,14 @@ class BayeuxResponseReaderTest {
         StreamEvent lastData = TestEvents.event("{\"channel\":\"/topic/T\",\"data\":{\"event\":{\"replayId\":1}},"
                                                 + "\"data\":{\"event\":{\"replayId\":3}}}");
         assertThat(lastData.position()).isEqualTo("3");
-        assertThat(JSON.readTree(lastData.data()).path("event").path("replayId").asLong()).isEqualTo(3);
+        assertThat(JSON.readTree(lastData.data().json(JSON)).path("event").path("replayId").asLong()).isEqualTo(3);
     }
 
     @Test
     void oddShapesOfDataAndFieldsGiveNoHeaderAndNoReplayId() throws Exception {
         StreamEvent scalarData = TestEvents.event("{\"channel\":\"/topic/T\",\"data\":\"text\"}");
         assertThat(scalarData.position()).isNull();
-        assertThat(new String(scalarData.data(), StandardCharsets.UTF_8)).isEqualTo("\"text\"");
+        assertThat(new String(scalarData.data().json(JSON), StandardCharsets.UTF_8)).isEqualTo("\"text\"");
 
         StreamEvent odd = TestEvents.event("{\"channel\":\"/topic/T\",\"data\":{\"event\":{\"replayId\":\"7\","
                                            + "\"createdDate\":{\"x\":1},\"type\":[1]},\"schema\":null}}");
@@ -111,7 +111,7 @@ class BayeuxResponseReaderTest {
         BayeuxResponse response = reader.read(body.getBytes(StandardCharsets.UTF_16));
         assertThat(response.events()).singleElement().satisfies(event -> {
             assertThat(event.position()).isEqualTo("5");
-            assertThat(JSON.readTree(event.data()).path("sobject").path("Name").asText()).isEqualTo("\u00e9");
+            assertThat(JSON.readTree(event.data().json(JSON)).path("sobject").path("Name").asText()).isEqualTo("\u00e9");
         });
     }
 

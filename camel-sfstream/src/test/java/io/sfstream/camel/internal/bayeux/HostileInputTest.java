@@ -147,7 +147,7 @@ public class HostileInputTest {
             assertThat(response.replies()).allMatch(JsonNode::isObject);
             for (StreamEvent event : response.events()) {
                 // what the reader kept of data is what the body held: it reads back as JSON on its own
-                assertThat(JSON.readTree(event.data())).as(what).isNotNull();
+                assertThat(JSON.readTree(event.data().json(JSON))).as(what).isNotNull();
                 assertThat(event.channel()).doesNotStartWith("/meta/");
             }
             return response;
