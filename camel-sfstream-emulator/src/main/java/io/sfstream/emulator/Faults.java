@@ -31,6 +31,8 @@ public final class Faults {
     private final AtomicLong pubSubStallMillis = new AtomicLong();
     private final AtomicInteger pubSubStalls = new AtomicInteger();
     private final AtomicInteger emptyLatestKeepalives = new AtomicInteger();
+    private final AtomicInteger corruptPubSubPayloads = new AtomicInteger();
+    private final AtomicInteger omittedPubSubReplayIds = new AtomicInteger();
 
     /** How an injected Pub/Sub call failure ends the call: a gRPC status and the {@code error-code} trailer (or none). */
     record PubSubFailure(io.grpc.Status.Code status, String errorCode) {
@@ -107,6 +109,23 @@ public final class Faults {
         emptyLatestKeepalives.set(k);
     }
 
+    /**
+     * The next {@code k} events sent on Subscribe or ManagedSubscribe streams carry a payload that does not decode with
+     * their schema: the second half of its Avro bytes is cut off (at least one byte), so any Avro reader runs out of
+     * input. The schema id, the replay id and the stored event are unchanged: a later replay sends the intact event.
+     */
+    public void corruptNextPubSubPayloads(int k) {
+        corruptPubSubPayloads.set(k);
+    }
+
+    /**
+     * The next {@code k} events sent on Subscribe or ManagedSubscribe streams carry an empty {@code replay_id} (their
+     * payload and schema id are intact, and the response's {@code latest_replay_id} still names the stream's position).
+     */
+    public void omitReplayIdInNextPubSubEvents(int k) {
+        omittedPubSubReplayIds.set(k);
+    }
+
     /** The next {@code k} Pub/Sub responses (stream batches or unary answers) are each held back for {@code d}. */
     public void stallPubSubResponses(int k, Duration d) {
         pubSubStallMillis.set(d.toMillis());
@@ -128,6 +147,8 @@ public final class Faults {
     public void reset() {
         failPubSubCalls.set(0);
         emptyLatestKeepalives.set(0);
+        corruptPubSubPayloads.set(0);
+        omittedPubSubReplayIds.set(0);
         pubSubStreamLimit.set(0);
         pubSubStalls.set(0);
         failRequests.set(0);
@@ -182,6 +203,14 @@ public final class Faults {
 
     boolean takeEmptyLatestKeepalive() {
         return take(emptyLatestKeepalives);
+    }
+
+    boolean takeCorruptPubSubPayload() {
+        return take(corruptPubSubPayloads);
+    }
+
+    boolean takeOmittedPubSubReplayId() {
+        return take(omittedPubSubReplayIds);
     }
 
     long takePubSubStall() {

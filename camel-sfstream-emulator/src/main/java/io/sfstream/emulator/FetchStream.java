@@ -192,7 +192,7 @@ final class FetchStream {
             }
             List<ConsumerEvent> events = new ArrayList<>(entries.size());
             for (EventLog.Entry e : entries) {
-                events.add(service.consumerEvent(channel, e));
+                events.add(withFaults(service.consumerEvent(channel, e), e.replayId()));
             }
             cursor = entries.get(entries.size() - 1).replayId();
             pending -= entries.size();
@@ -206,6 +206,31 @@ final class FetchStream {
         if (pending == 0) {
             armIdle();
         }
+    }
+
+    /**
+     * The event as it goes on the wire: with a cut payload or without its replay id when such a fault is armed. The
+     * cached event and the stored one stay intact.
+     */
+    private ConsumerEvent withFaults(ConsumerEvent event, long position) {
+        boolean corrupt = service.faults().takeCorruptPubSubPayload();
+        boolean noReplayId = service.faults().takeOmittedPubSubReplayId();
+        if (!corrupt && !noReplayId) {
+            return event;
+        }
+        ConsumerEvent.Builder faulty = event.toBuilder();
+        if (corrupt) {
+            ByteString payload = event.getEvent().getPayload();
+            faulty.getEventBuilder().setPayload(payload.substring(0, payload.size() / 2));
+            LOG.info("Pub/Sub stream {} on {}: event {} goes out with {} of its {} payload bytes (fault injection)", id,
+                channel, position, payload.size() / 2, payload.size());
+        }
+        if (noReplayId) {
+            faulty.clearReplayId();
+            LOG.info("Pub/Sub stream {} on {}: event {} goes out without its replay id (fault injection)", id, channel,
+                position);
+        }
+        return faulty.build();
     }
 
     private void send(List<ConsumerEvent> events, CommitReplayResponse commit) {

@@ -338,6 +338,14 @@ final class FrontHandler extends Handler.Wrapper {
                     Duration.ofMillis(intParam(q, "millis", 1000)));
                 return ok(response, callback);
             }
+            case "faults/corruptPubSubPayloads" -> {
+                emulator.faults().corruptNextPubSubPayloads(intParam(q, "count", 1));
+                return ok(response, callback);
+            }
+            case "faults/omitPubSubReplayIds" -> {
+                emulator.faults().omitReplayIdInNextPubSubEvents(intParam(q, "count", 1));
+                return ok(response, callback);
+            }
             case "publish" -> {
                 String channel = require(q, "channel");
                 if (body != null && !body.isBlank()) {

@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +158,101 @@ class PubSubFaultsTest {
             assertThat(admin("/admin/expireTokens")).isEqualTo(200);
             await().atMost(WAIT).until(s::ended);
             assertThat(PubSubTestClient.errorCode(s.error)).isEqualTo(PubSubErrors.AUTH_ERROR);
+        }
+    }
+
+    @Test
+    void corruptPayloadsGoOutExactlyKTimes() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        String topic = "/event/Corrupt__e";
+        try (PubSubTestClient c = PubSubTestClient.plaintext(sf)) {
+            PubSubTestClient.Subscription s = c.subscribe(topic, ReplayPreset.LATEST, null, 20);
+            await().atMost(WAIT).until(() -> streamsOn(topic) == 1);
+            assertThat(admin("/admin/faults/corruptPubSubPayloads?count=2")).isEqualTo(200);
+            publish(topic, 0, 3);
+            await().atMost(WAIT).until(() -> s.events.size() == 3);
+            sf.faults().corruptNextPubSubPayloads(1);
+            publish(topic, 3, 3);
+            await().atMost(WAIT).until(() -> s.events.size() == 6);
+
+            List<Boolean> decodes = s.events.stream().map(e -> catchThrowable(() -> c.decode(e)) == null).toList();
+            assertThat(decodes).containsExactly(false, false, true, false, true, true);
+            String schemaId = sf.schemaId(topic);
+            assertThat(s.events).allSatisfy(e -> {
+                assertThat(e.getEvent().getSchemaId()).isEqualTo(schemaId);
+                assertThat(e.getReplayId().isEmpty()).isFalse();
+            });
+            assertThat(catchThrowable(() -> c.decode(s.events.get(0)))).isInstanceOf(java.io.EOFException.class);
+            s.cancel();
+
+            // the stored events are intact: a replay of all of them decodes (and the fault is used up)
+            PubSubTestClient.Subscription again = c.subscribe(topic, ReplayPreset.EARLIEST, null, 20);
+            await().atMost(WAIT).until(() -> again.events.size() == 6);
+            for (int i = 0; i < 6; i++) {
+                assertThat(c.decode(again.events.get(i)).get("Seq__c")).isEqualTo((long) i);
+                assertThat(again.events.get(i).getReplayId()).isEqualTo(s.events.get(i).getReplayId());
+            }
+            again.cancel();
+        }
+    }
+
+    @Test
+    void replayIdsAreLeftOutExactlyKTimes() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        String topic = "/event/NoReplayId__e";
+        try (PubSubTestClient c = PubSubTestClient.plaintext(sf)) {
+            PubSubTestClient.Subscription s = c.subscribe(topic, ReplayPreset.LATEST, null, 20);
+            await().atMost(WAIT).until(() -> streamsOn(topic) == 1);
+            assertThat(admin("/admin/faults/omitPubSubReplayIds?count=1")).isEqualTo(200);
+            publish(topic, 0, 2);
+            await().atMost(WAIT).until(() -> s.events.size() == 2);
+            sf.faults().omitReplayIdInNextPubSubEvents(2);
+            publish(topic, 2, 4);
+            await().atMost(WAIT).until(() -> s.events.size() == 6);
+
+            assertThat(s.events.stream().map(e -> e.getReplayId().isEmpty()).toList())
+                .containsExactly(true, false, true, true, false, false);
+            for (int i = 0; i < 6; i++) {
+                assertThat(c.decode(s.events.get(i)).get("Seq__c")).isEqualTo((long) i);
+            }
+            // the responses still carry the stream's position
+            assertThat(s.responses).allSatisfy(r -> assertThat(r.getLatestReplayId().isEmpty()).isFalse());
+            s.cancel();
+
+            PubSubTestClient.Subscription again = c.subscribe(topic, ReplayPreset.EARLIEST, null, 20);
+            await().atMost(WAIT).until(() -> again.events.size() == 6);
+            assertThat(again.events).allSatisfy(e -> assertThat(e.getReplayId().isEmpty()).isFalse());
+            again.cancel();
+        }
+    }
+
+    @Test
+    void resetClearsTheEventFaults() throws Exception {
+        SalesforceEmulator sf = SF.emulator();
+        String topic = "/event/ResetEventFaults__e";
+        try (PubSubTestClient c = PubSubTestClient.plaintext(sf)) {
+            PubSubTestClient.Subscription s = c.subscribe(topic, ReplayPreset.LATEST, null, 20);
+            await().atMost(WAIT).until(() -> streamsOn(topic) == 1);
+            sf.faults().corruptNextPubSubPayloads(5);
+            sf.faults().omitReplayIdInNextPubSubEvents(5);
+            assertThat(admin("/admin/faults/reset")).isEqualTo(200);
+            publish(topic, 0, 2);
+            await().atMost(WAIT).until(() -> s.events.size() == 2);
+            for (int i = 0; i < 2; i++) {
+                assertThat(c.decode(s.events.get(i)).get("Seq__c")).isEqualTo((long) i);
+                assertThat(s.events.get(i).getReplayId().isEmpty()).isFalse();
+            }
+            s.cancel();
+        }
+    }
+
+    private static long streamsOn(String topic) {
+        return SF.emulator().pubSubStats().streams().stream().filter(st -> topic.equals(st.topic())).count();
+    }
+
+    private static void publish(String topic, int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            SF.emulator().publish(topic, Map.of("Seq__c", i));
         }
     }
 }
