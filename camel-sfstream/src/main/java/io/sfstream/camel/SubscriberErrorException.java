@@ -17,10 +17,11 @@ public class SubscriberErrorException extends SfStreamException {
 
     /**
      * @param position the event's position: its decimal replayId on the Streaming API, the base64 text of its replay
-     *                 id on the Pub/Sub API
+     *                 id on the Pub/Sub API; null for an event the server sent without one
      */
     public SubscriberErrorException(String channel, String position, Throwable cause) {
-        super("Processing event " + position + " of " + channel + " failed; the consumer stopped delivering and its replay"
+        super("Processing " + (position == null ? "an event without a replay id" : "event " + position) + " of "
+              + channel + " failed; the consumer stopped delivering and its replay"
               + " marker stays before this event (restart the route to retry it, or set ignoreSubscriberErrors=true to"
               + " skip failed events): " + (cause == null ? "no exception" : cause.getMessage()),
               cause);
@@ -38,7 +39,10 @@ public class SubscriberErrorException extends SfStreamException {
         return replayId;
     }
 
-    /** The event's position as text: the decimal replayId, or the base64 of a Pub/Sub replay id. */
+    /**
+     * The event's position as text: the decimal replayId, or the base64 of a Pub/Sub replay id; null when the server
+     * sent the event without one.
+     */
     public String getPosition() {
         return position;
     }

@@ -365,16 +365,14 @@ final class PubSubStream implements Transport.Subscription {
     private StreamEvent read(ConsumerEvent event, String rpcId) {
         String position = ReplayIds.position(event.getReplayId());
         String schemaId = event.getEvent().getSchemaId();
-        String before = lastHanded != null ? lastHanded
-                : startedAt != null && startedAt.kind() == StartAt.Kind.AFTER ? startedAt.position() : null;
         if (position == null) {
-            String why = "An event of " + topic + " (schema " + schemaId + ", EventUuid " + event.getEvent().getId()
-                         + ") has no replay id";
-            if (before == null) {
-                report(TransportError.Kind.TRANSIENT, new SubscriptionException(topic, null, why + "; skipped"));
-                return null;
-            }
-            return StreamEvent.unreadable(topic, before, why + "; the marker stays at " + before);
+            // handed over without a position: it fails like an exchange (or is skipped with ignoreSubscriberErrors),
+            // and no marker can move to it, first event of a stream or not
+            String after = lastHanded != null ? lastHanded
+                    : startedAt != null && startedAt.kind() == StartAt.Kind.AFTER ? startedAt.position() : null;
+            return StreamEvent.unreadable(topic, null, "An event of " + topic + " (schema " + schemaId + ", EventUuid "
+                                                       + event.getEvent().getId() + ") has no replay id"
+                                                       + (after == null ? "" : "; it came after " + after));
         }
         Schema schema;
         try {

@@ -30,6 +30,7 @@ final class DeliveryTracker {
     // guarded by this; in hand-over order
     private final Deque<Ticket> inFlight = new ArrayDeque<>();
 
+    /** @param marker where the event puts the watermark once done, or null for an event that has no position */
     synchronized Ticket handedOver(ReplayMarker marker) {
         Ticket ticket = new Ticket(marker);
         inFlight.addLast(ticket);
@@ -47,7 +48,11 @@ final class DeliveryTracker {
         ticket.done = true;
         ReplayMarker watermark = null;
         while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
-            watermark = inFlight.pollFirst().marker;
+            ReplayMarker marker = inFlight.pollFirst().marker;
+            if (marker != null) {
+                // an event without a position (null) moves nothing: the watermark is the newest position done
+                watermark = marker;
+            }
         }
         return watermark;
     }

@@ -228,7 +228,9 @@ public final class Dispatcher implements Subscriber, Runnable {
 
     @Override
     public void offer(StreamEvent event) {
-        lastReceived = event.position();
+        if (event.position() != null) {
+            lastReceived = event.position();
+        }
         if (metrics != ConsumerMetrics.NONE && ReplayMarker.isReplayId(event.position())) {
             // the lag meters count replayIds: a Pub/Sub position has no arithmetic
             metrics.received(Long.parseLong(event.position()));
@@ -341,7 +343,8 @@ public final class Dispatcher implements Subscriber, Runnable {
         } catch (RuntimeException e) {
             exchange.setException(e);
         }
-        ReplayMarker marker = new ReplayMarker(last.position(), createdDate);
+        // an event the server sent without a position can fail or be skipped, but no marker can point at it
+        ReplayMarker marker = last.position() == null ? null : new ReplayMarker(last.position(), createdDate);
         inFlight.incrementAndGet();
         if (exchange.getException() != null) {
             // the event cannot become a message: same policy as a failed exchange, without running the route
@@ -353,7 +356,9 @@ public final class Dispatcher implements Subscriber, Runnable {
         ReplayCommit policy = config.getReplayCommit();
         DeliveryTracker.Ticket ticket = policy == ReplayCommit.ON_RECEIVE ? null : tracker.handedOver(marker);
         if (policy == ReplayCommit.ON_RECEIVE) {
-            commit(marker);
+            if (marker != null) {
+                commit(marker);
+            }
         } else if (policy == ReplayCommit.MANUAL) {
             message.setHeader(SfStreamConstants.REPLAY_COMMITTER, (ReplayCommitter) () -> done(ticket));
         }

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One event as a transport hands it to an endpoint: the channel, its opaque position (the decimal replayId on the
- * Streaming API; null when the server sent none that is valid, which the transport reports and skips), the few fields
+ * Streaming API; null when the server sent none that is valid: the Streaming API's transport reports and skips such an
+ * event, the Pub/Sub API's hands it over {@link #unreadable}, to fail or be skipped without moving a marker), the few fields
  * the message headers are made of, and the event's {@code data} object
  * as the transport received it (JSON bytes on the Streaming API, a decoded Avro record on the Pub/Sub API). Keeping it
  * in that form instead of a Jackson tree makes an event that waits for the route cost about its size in the heap, and
@@ -32,7 +33,7 @@ public record StreamEvent(String channel, String position, HeaderFields fields, 
      * schema id, no replay id): handed over like any event so that it fails like an exchange that failed, and the
      * marker never moves past it unless ignoreSubscriberErrors says so.
      *
-     * @param position the position to commit when it is skipped: its own, else the one before it
+     * @param position its position, or null when it has none: skipping it then moves no marker
      * @param failure  why it cannot be read, naming the channel, the replay id and the schema id
      */
     public static StreamEvent unreadable(String channel, String position, String failure) {
