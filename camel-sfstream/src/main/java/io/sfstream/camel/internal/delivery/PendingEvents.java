@@ -64,15 +64,26 @@ final class PendingEvents {
     }
 
     /**
-     * How many more events may be taken (0 while suspended). Reading 0 arms the release that reports half the bound
-     * free again, as {@link #isFull()} does.
+     * How many more events may be asked for: the free part of the bound once at least half of it is free, else 0 (and
+     * 0 while suspended). Reading 0 arms the release that reports half the bound free again, as {@link #isFull()} does.
+     * Never a sliver: a transport that asks for what is free would otherwise ask for an event or two at a time while the
+     * route keeps up, and every such request costs the server a response and both sides a round trip.
      */
     int room() {
-        int room = suspended ? 0 : maxPendingCount - pending.get();
-        if (room <= 0) {
-            return isFull() ? 0 : Math.max(0, maxPendingCount - pending.get());
+        if (suspended) {
+            return 0;
         }
-        return room;
+        if (pending.get() <= maxPendingCount / 2) {
+            return maxPendingCount - pending.get();
+        }
+        full = true;
+        // the route may have drained between the check and the flag: never wait for a release that already happened
+        int now = pending.get();
+        if (now <= maxPendingCount / 2) {
+            full = false;
+            return maxPendingCount - now;
+        }
+        return 0;
     }
 
     boolean isDraining() {

@@ -30,6 +30,25 @@ class PendingEventsTest {
         assertThat(events.size()).isEqualTo(1);
     }
 
+    /**
+     * What a transport that asks for a number of events (the Pub/Sub API) may ask for: nothing until half the bound is
+     * free, so that a route keeping up never makes it ask for an event or two per request.
+     */
+    @Test
+    void roomIsNothingUntilHalfTheBoundIsFreeThenTheReleaseReportsIt() {
+        PendingEvents events = new PendingEvents(10, 1, Duration.ZERO);
+        assertThat(events.room()).isEqualTo(10);
+        for (long id = 1; id <= 9; id++) {
+            events.add(event(id));
+        }
+        assertThat(events.room()).as("one free: not worth a request").isZero();
+        assertThat(events.release(3)).as("6 pending").isFalse();
+        assertThat(events.release(1)).as("half free: the transport may ask again").isTrue();
+        assertThat(events.room()).isEqualTo(5);
+        assertThat(events.release(5)).as("told once").isFalse();
+        assertThat(events.room()).isEqualTo(10);
+    }
+
     @Test
     void batchesGatherWhatArrivesWithinTheTimeoutUpToTheMaximum() throws Exception {
         PendingEvents events = new PendingEvents(100, 3, Duration.ofMillis(50));
