@@ -73,8 +73,13 @@ class DispatcherMetricsTest {
     }
 
     private Dispatcher start(Processor route, ReplayCommit policy) throws Exception {
+        return start(route, policy, false);
+    }
+
+    private Dispatcher start(Processor route, ReplayCommit policy, boolean ignoreSubscriberErrors) throws Exception {
         SfStreamConfiguration config = new SfStreamConfiguration();
         config.setReplayCommit(policy);
+        config.setIgnoreSubscriberErrors(ignoreSubscriberErrors);
         // no route around it, hence no unit of work: run the on-completions as its end would
         Processor withCompletions = exchange -> {
             try {
@@ -185,5 +190,26 @@ class DispatcherMetricsTest {
         dispatcher.onLatest(api.position(9));
         assertThat(count("sfstream.events.committed")).isEqualTo(1);
         assertThat(lag()).isZero();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void aSkippedEventWithoutAPositionIsCommittedWithTheNextOneThatHasOne(Api api) throws Exception {
+        start(exchange -> {
+        }, ReplayCommit.ON_COMPLETION, true);
+        dispatcher.offer(event(api.position(1)));
+        dispatcher.offer(StreamEvent.unreadable(CHANNEL, null, "no replay id"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> count("sfstream.events.failed") == 1);
+        // skipped, but no marker can point at it: done only once a later event moves the marker past it
+        assertThat(count("sfstream.events.committed")).isEqualTo(1);
+        assertThat(lag()).isEqualTo(1);
+        assertThat(dispatcher.lastReceived()).isEqualTo(api.position(1));
+
+        dispatcher.offer(event(api.position(3)));
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(count("sfstream.events.received")).isEqualTo(3);
+            assertThat(count("sfstream.events.committed")).isEqualTo(3);
+            assertThat(lag()).isZero();
+        });
     }
 }
