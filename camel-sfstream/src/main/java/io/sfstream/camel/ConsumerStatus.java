@@ -77,14 +77,33 @@ record ConsumerStatus(String channel, TransportStatus transport, int pendingCoun
         return transport == null ? 0 : transport.reconnects();
     }
 
-    /** The replayId of the newest event received, -1 before the first (or for a position that is no replayId). */
+    /**
+     * The replayId of the newest event received, -1 before the first and always -1 on the Pub/Sub API, whose positions
+     * are no numbers: {@link #lastReceivedPosition()} shows them.
+     */
     long lastReceivedReplayId() {
         return replayIdOf(lastReceived);
     }
 
-    /** The replayId of the newest marker written, -1 before the first. */
+    /**
+     * The replayId of the newest marker written, -1 before the first and always -1 on the Pub/Sub API, whose positions
+     * are no numbers: {@link #lastCommittedPosition()} shows them.
+     */
     long lastCommittedReplayId() {
         return committed == null ? -1 : replayIdOf(committed.position());
+    }
+
+    /**
+     * The position of the newest event received as text, exactly as its {@code CamelSfStreamReplayId} header shows it
+     * (the decimal replayId on the Streaming API, the base64 replay id on the Pub/Sub API); null before the first.
+     */
+    String lastReceivedPosition() {
+        return lastReceived;
+    }
+
+    /** The position of the newest marker written as text, exactly as the store holds it (without its date); or null. */
+    String lastCommittedPosition() {
+        return committed == null ? null : committed.position();
     }
 
     String leaseHolderId() {
@@ -92,12 +111,13 @@ record ConsumerStatus(String channel, TransportStatus transport, int pendingCoun
     }
 
     private static long replayIdOf(String position) {
-        if (position == null) {
+        // decided by looking: a Pub/Sub position would otherwise throw a NumberFormatException at every read
+        if (!ReplayMarker.isReplayId(position)) {
             return -1;
         }
         try {
             return Long.parseLong(position);
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException beyondLong) {
             return -1;
         }
     }

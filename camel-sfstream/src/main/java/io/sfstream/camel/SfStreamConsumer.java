@@ -114,14 +114,35 @@ public class SfStreamConsumer extends DefaultConsumer implements ShutdownAware, 
         return Objects.toString(status().stateSince(), null);
     }
 
-    @ManagedAttribute(description = "ReplayId of the newest event received")
+    /** The replayId of the newest event received; -1 before the first and always on the Pub/Sub API. */
+    @ManagedAttribute(description = "ReplayId of the newest event received; -1 before the first and always -1 on the"
+                                    + " Pub/Sub API, whose positions are not numbers: see LastReceivedPosition")
     public long getLastReceivedReplayId() {
         return status().lastReceivedReplayId();
     }
 
-    @ManagedAttribute(description = "ReplayId of the newest marker written to the store")
+    /** The replayId of the newest marker written; -1 before the first and always on the Pub/Sub API. */
+    @ManagedAttribute(description = "ReplayId of the newest marker written to the store; -1 before the first and always"
+                                    + " -1 on the Pub/Sub API, whose positions are not numbers: see LastCommittedPosition")
     public long getLastCommittedReplayId() {
         return status().lastCommittedReplayId();
+    }
+
+    /**
+     * The position of the newest event received, as the text of its {@code CamelSfStreamReplayId} header: the decimal
+     * replayId on the Streaming API, the base64 replay id on the Pub/Sub API; null before the first.
+     */
+    @ManagedAttribute(description = "Position of the newest event received, as its CamelSfStreamReplayId header shows"
+                                    + " it (decimal replayId on the Streaming API, base64 replay id on the Pub/Sub API)")
+    public String getLastReceivedPosition() {
+        return status().lastReceivedPosition();
+    }
+
+    /** The position of the newest marker written to the store, as the store holds it (without its date); or null. */
+    @ManagedAttribute(description = "Position of the newest marker written to the store, as it is stored (decimal"
+                                    + " replayId on the Streaming API, base64 replay id on the Pub/Sub API)")
+    public String getLastCommittedPosition() {
+        return status().lastCommittedPosition();
     }
 
     @ManagedAttribute(description = "Logins of the session")

@@ -17,7 +17,10 @@ import org.apache.camel.health.HealthCheckResultBuilder;
  * failed exchange stopped delivery ({@code ignoreSubscriberErrors=false}), after this worker lost the subscription to
  * another worker, and while an OPEN_IF_FREE worker waits out a holder its store cannot prove alive or dead; UP otherwise, including a WAIT_FOR_FREE worker standing by (ready, not active: its
  * {@code sfstream.lease.state} detail says STANDBY). The details name the channel, the session state and since when,
- * the newest error (never a credential), this worker's id and strategy, and the lease holder as last seen.
+ * the newest error (never a credential), this worker's id and strategy, and the lease holder as last seen. The replay
+ * progress is there twice: {@code sfstream.lastReceivedReplayId} and {@code sfstream.lastCommittedReplayId} as numbers
+ * (-1 on the Pub/Sub API, whose positions are no numbers), and {@code sfstream.lastReceivedPosition} and
+ * {@code sfstream.lastCommittedPosition} as the position's text on both APIs (absent before the first).
  * <p>
  * Implements {@link HealthCheck} directly so that the component needs only camel-api; Camel's health registry
  * (camel-health) runs it.
@@ -71,6 +74,9 @@ final class SfStreamConsumerHealthCheck implements HealthCheck {
         builder.detail("sfstream.pendingCount", now.pendingCount());
         builder.detail("sfstream.lastReceivedReplayId", now.lastReceivedReplayId());
         builder.detail("sfstream.lastCommittedReplayId", now.lastCommittedReplayId());
+        // the positions as text: the replayIds above are -1 on the Pub/Sub API, whose positions are no numbers
+        detail(builder, "sfstream.lastReceivedPosition", now.lastReceivedPosition());
+        detail(builder, "sfstream.lastCommittedPosition", now.lastCommittedPosition());
         builder.detail("sfstream.workerId", now.workerId());
         builder.detail("sfstream.strategy", now.strategy());
         builder.detail("sfstream.lease.state", now.leaseState());

@@ -13,6 +13,9 @@ import org.apache.camel.support.console.AbstractDevConsole;
 
 /**
  * The Camel dev console {@code sfstream}: per sfstream consumer the same data as its JMX attributes, as text and JSON.
+ * {@code lastReceivedReplayId} and {@code lastCommittedReplayId} are -1 on the Pub/Sub API, whose positions are no
+ * numbers; {@code lastReceivedPosition} and {@code lastCommittedPosition} show the positions of both APIs as text
+ * (left out before the first, as every null entry is).
  */
 @DevConsole(name = "sfstream", displayName = "Salesforce Streaming",
                                              description = "sfstream consumers: session state, replay progress, errors")
@@ -35,6 +38,9 @@ public class SfStreamDevConsole extends AbstractDevConsole {
                 m.put("pendingCount", status.pendingCount());
                 m.put("lastReceivedReplayId", status.lastReceivedReplayId());
                 m.put("lastCommittedReplayId", status.lastCommittedReplayId());
+                // the positions as text: the replayIds above are -1 on the Pub/Sub API
+                m.put("lastReceivedPosition", status.lastReceivedPosition());
+                m.put("lastCommittedPosition", status.lastCommittedPosition());
                 m.put("logins", status.logins());
                 m.put("handshakes", status.handshakes());
                 m.put("reconnects", status.reconnects());

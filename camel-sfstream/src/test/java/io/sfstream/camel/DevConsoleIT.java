@@ -28,10 +28,12 @@ class DevConsoleIT extends EmulatorTestSupport {
         SfStreamDevConsole console = new SfStreamDevConsole();
         console.setCamelContext(context);
         String text = (String) console.call(DevConsole.MediaType.TEXT);
-        assertThat(text).contains("console " + channel).contains("sessionState: ").contains("lastReceivedReplayId: ");
+        assertThat(text).contains("console " + channel).contains("sessionState: ").contains("lastReceivedReplayId: ")
+            .contains("lastReceivedPosition: ");
         Map<String, Object> json = (Map<String, Object>) console.call(DevConsole.MediaType.JSON);
         List<Map<String, Object>> consumers = (List<Map<String, Object>>) json.get("consumers");
         assertThat(consumers).hasSize(1);
-        assertThat(consumers.get(0)).containsEntry("channel", channel).containsKey("lastCommittedReplayId");
+        assertThat(consumers.get(0)).containsEntry("channel", channel).containsKey("lastCommittedReplayId")
+            .containsKey("lastReceivedPosition");
     }
 }

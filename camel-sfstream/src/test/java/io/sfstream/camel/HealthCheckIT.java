@@ -65,6 +65,9 @@ class HealthCheckIT extends EmulatorTestSupport {
         SfStreamConsumer consumer = (SfStreamConsumer) context.getRoute("health").getConsumer();
         assertThat(consumer.getHealthCheck()).isInstanceOf(SfStreamConsumerHealthCheck.class);
         await().atMost(10, TimeUnit.SECONDS).until(() -> readiness("health").getState() == HealthCheck.State.UP);
+        // the position of the newest event as text, next to its replayId
+        Map<String, Object> up = readiness("health").getDetails();
+        assertThat(up.get("sfstream.lastReceivedPosition")).isEqualTo(String.valueOf(up.get("sfstream.lastReceivedReplayId")));
 
         emulator().faults().failNextRequests(100_000, 503);
         await().atMost(20, TimeUnit.SECONDS).until(() -> readiness("health").getState() == HealthCheck.State.DOWN);

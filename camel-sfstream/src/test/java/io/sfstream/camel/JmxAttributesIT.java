@@ -47,6 +47,9 @@ class JmxAttributesIT extends EmulatorTestSupport {
         assertThat(server.getAttribute(name, "Channel")).isEqualTo(channel);
         assertThat(server.getAttribute(name, "PendingCount")).isEqualTo(0);
         assertThat(server.getAttribute(name, "LastReceivedReplayId")).isEqualTo(last);
+        // the same positions as text, as the CamelSfStreamReplayId header and the store show them
+        assertThat(server.getAttribute(name, "LastReceivedPosition")).isEqualTo(Long.toString(last));
+        assertThat(server.getAttribute(name, "LastCommittedPosition")).isEqualTo(Long.toString(last));
         assertThat((Long) server.getAttribute(name, "Logins")).isGreaterThanOrEqualTo(1L);
         assertThat((Long) server.getAttribute(name, "Handshakes")).isGreaterThanOrEqualTo(1L);
         assertThat((Long) server.getAttribute(name, "Reconnects")).isGreaterThanOrEqualTo(0L);

@@ -17,16 +17,29 @@ public interface ConsumerMetrics {
 
     String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 
-    /** The consumer (re)started: events received before and not committed will come again. */
+    /**
+     * The consumer (re)started: events received before and not committed will come again, and the sequence numbers of
+     * {@link #received} and {@link #committed} start again at 1.
+     */
     default void started() {
     }
 
-    /** An event came from Salesforce. */
-    default void received(long replayId) {
+    /**
+     * An event came from Salesforce.
+     *
+     * @param sequence the event's arrival number since the consumer started: 1, 2, 3... in the order the transport
+     *                 offered the events, on both APIs alike (the order delivery commits in, never replayId arithmetic)
+     * @param position the event's position as text (a decimal replayId on the Streaming API, base64 on the Pub/Sub
+     *                 API), only to tell a redelivery; may be null
+     */
+    default void received(long sequence, String position) {
     }
 
-    /** The replay marker advanced to this replayId: every event received up to it is done. */
-    default void committed(long replayId) {
+    /**
+     * The replay marker advanced past the event with this arrival number (see {@link #received}): it and every event
+     * received before it since the start are done.
+     */
+    default void committed(long sequence) {
     }
 
     /** An exchange carrying this many events failed. */

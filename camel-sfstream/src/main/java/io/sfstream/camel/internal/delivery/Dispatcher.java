@@ -88,6 +88,18 @@ public final class Dispatcher implements Subscriber, Runnable {
     private volatile Transport.Subscription subscription;
     // volatile: written by the transport thread, read by health checks, JMX and the dev console
     private volatile String lastReceived;
+    /**
+     * Arrival number of the newest event offered since the start, on the transport's thread ({@link #offer},
+     * {@link #onLatest}). Metrics count received, committed and lag by it on both APIs: a Pub/Sub position has no
+     * arithmetic.
+     */
+    private long arrivals;
+    /**
+     * Arrival number of the newest event the dispatcher thread took. Events are queued and taken in arrival order, and
+     * once {@link #offer} drops one (draining, stopped delivering) it queues none after it until the next start, so the
+     * n-th event taken is the n-th that arrived.
+     */
+    private long taken;
 
     public Dispatcher(Channel channel, String markerKey, SfStreamConfiguration config, StartAt defaultStart,
                       DefaultConsumer camel, Host host) {
@@ -110,6 +122,8 @@ public final class Dispatcher implements Subscriber, Runnable {
         inFlight.set(0);
         failure.set(null);
         fatalError.set(null);
+        arrivals = 0;
+        taken = 0;
         this.mapper = eventMapper;
         this.store = markerStore;
         this.committer = markerCommitter;
@@ -231,9 +245,9 @@ public final class Dispatcher implements Subscriber, Runnable {
         if (event.position() != null) {
             lastReceived = event.position();
         }
-        if (metrics != ConsumerMetrics.NONE && ReplayMarker.isReplayId(event.position())) {
-            // the lag meters count replayIds: a Pub/Sub position has no arithmetic
-            metrics.received(Long.parseLong(event.position()));
+        long sequence = ++arrivals;
+        if (metrics != ConsumerMetrics.NONE) {
+            metrics.received(sequence, event.position());
         }
         if (pending.isDraining() || stoppedDelivering()) {
             // never started, never committed: the next start (or the next holder) resumes before it
@@ -265,7 +279,7 @@ public final class Dispatcher implements Subscriber, Runnable {
             return;
         }
         LOG.debug("{} is quiet: its marker moves to the newest position {}", channel, position);
-        commit(new ReplayMarker(position, null));
+        commit(new ReplayMarker(position, null), arrivals);
     }
 
     @Override
@@ -315,12 +329,13 @@ public final class Dispatcher implements Subscriber, Runnable {
             if (batch == null) {
                 return;
             }
+            taken += batch.size();
             if (pending.isDraining() || stoppedDelivering() || !host.mayProcess()) {
                 // never started: left for the next start (or the next holder), which resumes from the committed marker
                 released(batch.size());
                 continue;
             }
-            process(batch);
+            process(batch, taken);
         }
     }
 
@@ -329,7 +344,8 @@ public final class Dispatcher implements Subscriber, Runnable {
         return failure.get() != null || host.leaseLost();
     }
 
-    private void process(List<StreamEvent> batch) {
+    /** @param sequence the arrival number of the batch's last event */
+    private void process(List<StreamEvent> batch, long sequence) {
         StreamEvent last = batch.get(batch.size() - 1);
         Exchange exchange = camel.createExchange(false);
         Message message = exchange.getMessage();
@@ -348,16 +364,16 @@ public final class Dispatcher implements Subscriber, Runnable {
         inFlight.incrementAndGet();
         if (exchange.getException() != null) {
             // the event cannot become a message: same policy as a failed exchange, without running the route
-            DeliveryTracker.Ticket ticket = tracker.handedOver(marker);
+            DeliveryTracker.Ticket ticket = tracker.handedOver(marker, sequence);
             failed(ticket, last.position(), exchange.getException());
             finished(exchange, batch.size());
             return;
         }
         ReplayCommit policy = config.getReplayCommit();
-        DeliveryTracker.Ticket ticket = policy == ReplayCommit.ON_RECEIVE ? null : tracker.handedOver(marker);
+        DeliveryTracker.Ticket ticket = policy == ReplayCommit.ON_RECEIVE ? null : tracker.handedOver(marker, sequence);
         if (policy == ReplayCommit.ON_RECEIVE) {
             if (marker != null) {
-                commit(marker);
+                commit(marker, sequence);
             }
         } else if (policy == ReplayCommit.MANUAL) {
             message.setHeader(SfStreamConstants.REPLAY_COMMITTER, (ReplayCommitter) () -> done(ticket));
@@ -450,16 +466,17 @@ public final class Dispatcher implements Subscriber, Runnable {
         if (ticket == null) {
             return;
         }
-        ReplayMarker watermark = tracker.done(ticket);
+        DeliveryTracker.Ticket watermark = tracker.done(ticket);
         if (watermark != null) {
-            commit(watermark);
+            commit(watermark.marker(), watermark.sequence());
         }
     }
 
-    private void commit(ReplayMarker marker) {
+    /** @param sequence the arrival number of the event the marker moves past: the metrics count by it */
+    private void commit(ReplayMarker marker, long sequence) {
         committer.commit(marker);
-        if (metrics != ConsumerMetrics.NONE && marker.isReplayId()) {
-            metrics.committed(marker.replayId());
+        if (metrics != ConsumerMetrics.NONE) {
+            metrics.committed(sequence);
         }
     }
 

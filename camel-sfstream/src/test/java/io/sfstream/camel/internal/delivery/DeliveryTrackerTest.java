@@ -13,28 +13,32 @@ class DeliveryTrackerTest {
 
     @Test
     void theWatermarkWaitsForTheOldestEventInFlight() {
-        DeliveryTracker.Ticket first = tracker.handedOver(marker("1"));
-        DeliveryTracker.Ticket second = tracker.handedOver(marker("2"));
-        DeliveryTracker.Ticket third = tracker.handedOver(marker("3"));
+        DeliveryTracker.Ticket first = tracker.handedOver(marker("1"), 1);
+        DeliveryTracker.Ticket second = tracker.handedOver(marker("2"), 2);
+        DeliveryTracker.Ticket third = tracker.handedOver(marker("3"), 3);
 
         assertThat(tracker.done(third)).isNull();
         assertThat(tracker.done(second)).isNull();
-        assertThat(tracker.done(first)).isEqualTo(marker("3"));
+        DeliveryTracker.Ticket watermark = tracker.done(first);
+        assertThat(watermark.marker()).isEqualTo(marker("3"));
+        assertThat(watermark.sequence()).as("the arrival number metrics count by").isEqualTo(3);
         assertThat(tracker.done(first)).as("done twice").isNull();
         assertThat(tracker.isEmpty()).isTrue();
     }
 
     @Test
     void anEventWithoutAPositionMovesNothingButHoldsNothingBack() {
-        DeliveryTracker.Ticket first = tracker.handedOver(marker("1"));
-        DeliveryTracker.Ticket unpositioned = tracker.handedOver(null);
-        DeliveryTracker.Ticket third = tracker.handedOver(marker("3"));
+        DeliveryTracker.Ticket first = tracker.handedOver(marker("1"), 1);
+        DeliveryTracker.Ticket unpositioned = tracker.handedOver(null, 2);
+        DeliveryTracker.Ticket third = tracker.handedOver(marker("3"), 3);
 
-        assertThat(tracker.done(first)).isEqualTo(marker("1"));
+        assertThat(tracker.done(first).marker()).isEqualTo(marker("1"));
         assertThat(tracker.done(unpositioned)).as("skipped: no position to commit").isNull();
-        assertThat(tracker.done(third)).isEqualTo(marker("3"));
+        DeliveryTracker.Ticket watermark = tracker.done(third);
+        assertThat(watermark.marker()).isEqualTo(marker("3"));
+        assertThat(watermark.sequence()).as("counts the unpositioned event with it").isEqualTo(3);
 
-        DeliveryTracker.Ticket alone = tracker.handedOver(null);
+        DeliveryTracker.Ticket alone = tracker.handedOver(null, 4);
         assertThat(tracker.done(alone)).as("a first event without a position commits nothing").isNull();
         assertThat(tracker.isEmpty()).isTrue();
     }
