@@ -269,9 +269,10 @@ public final class Dispatcher implements Subscriber, Runnable {
     @Override
     public void onLatest(String position) {
         // only with nothing queued, in flight or awaiting a manual commit: every event handed over is committed, so
-        // nothing before the server's newest position is left unprocessed
-        if (position == null || pending.size() > 0 || inFlight.get() > 0 || !tracker.isEmpty() || stoppedDelivering()
-                || !host.mayProcess()) {
+        // nothing before the server's newest position is left unprocessed; never while draining, when offer drops
+        // events unprocessed and the server's newest position may be one of them
+        if (position == null || pending.isDraining() || pending.size() > 0 || inFlight.get() > 0 || !tracker.isEmpty()
+                || stoppedDelivering() || !host.mayProcess()) {
             return;
         }
         ReplayMarker written = committedMarker();

@@ -192,6 +192,22 @@ class DispatcherMetricsTest {
         assertThat(lag()).isZero();
     }
 
+    /** A graceful stop drops what comes after it unprocessed: the server's newest position must not commit those. */
+    @ParameterizedTest
+    @EnumSource(Api.class)
+    void whileDrainingTheServersNewestPositionMovesNoMarker(Api api) throws Exception {
+        start(exchange -> {
+        }, ReplayCommit.ON_COMPLETION);
+        dispatcher.offer(event(api.position(1)));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> count("sfstream.events.committed") == 1
+                && dispatcher.pendingCount() == 0 && dispatcher.inFlight() == 0);
+        dispatcher.drain();
+        dispatcher.offer(event(api.position(2)));
+        dispatcher.onLatest(api.position(2));
+        dispatcher.writeMarker();
+        assertThat(dispatcher.committedMarker().position()).isEqualTo(api.position(1));
+    }
+
     @ParameterizedTest
     @EnumSource(Api.class)
     void aSkippedEventWithoutAPositionIsCommittedWithTheNextOneThatHasOne(Api api) throws Exception {
