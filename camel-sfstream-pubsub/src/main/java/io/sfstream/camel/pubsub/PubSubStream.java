@@ -7,6 +7,7 @@ import io.sfstream.camel.SubscriptionException;
 import io.sfstream.camel.TransportTimeoutException;
 import io.sfstream.camel.internal.login.AccessToken;
 import io.sfstream.camel.internal.login.SalesforceLogin;
+import io.sfstream.camel.internal.transport.OutageTracker;
 import io.sfstream.camel.internal.transport.StartAt;
 import io.sfstream.camel.internal.transport.StreamEvent;
 import io.sfstream.camel.internal.transport.Subscriber;
@@ -102,7 +103,8 @@ final class PubSubStream implements Transport.Subscription {
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
     private final Duration connectionTimeout;
-    private final Duration maxErroneousPeriod;
+    /** connectionTimeout and maxErroneousPeriod, by the rules (and timers) the Streaming API's session uses too. */
+    private final OutageTracker outage;
     private final boolean rawBitmaps;
     private final StreamStatus status = new StreamStatus();
 
@@ -130,7 +132,6 @@ final class PubSubStream implements Transport.Subscription {
     private int failures;
     private boolean authRetried;
     private boolean reportedEmptyLatest;
-    private boolean timeoutReported;
     private ScheduledFuture<?> retry;
     /** The connection's thread, once known: {@link #close()} called on it closes at once instead of waiting. */
     private volatile Thread owner;
@@ -149,9 +150,26 @@ final class PubSubStream implements Transport.Subscription {
         this.retryDelay = config.getTimeToWaitBeforeConnectionRetry();
         this.maxRetryDelay = config.getMaxReconnectDelay();
         this.connectionTimeout = config.getConnectionTimeout();
-        this.maxErroneousPeriod = config.getMaxErroneousPeriod();
         this.rawBitmaps = config.isPubSubRawBitmaps();
         this.status.since = clock.instant();
+        this.outage = new OutageTracker("The Pub/Sub stream of " + topic, connectionTimeout,
+                config.getMaxErroneousPeriod(), clock, this::later, new OutageTracker.Listener() {
+                    @Override
+                    public void timedOut(TransportTimeoutException timeout) {
+                        report(TransportError.Kind.TRANSIENT, timeout);
+                    }
+
+                    @Override
+                    public void failedForGood(SfStreamException fatal) {
+                        cancel();
+                        if (retry != null) {
+                            retry.cancel(false);
+                        }
+                        if (move(State.FAILED, "maxErroneousPeriod")) {
+                            subscriber.onFatal(fatal);
+                        }
+                    }
+                });
     }
 
     /** Opens the first stream, on the connection's thread. */
@@ -280,7 +298,7 @@ final class PubSubStream implements Transport.Subscription {
         int opened = epoch;
         thread.schedule(() -> {
             if (opened == epoch && status.state == State.SUBSCRIBED) {
-                status.unhealthySince = null;
+                healthy();
             }
         }, HEALTHY_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -312,7 +330,7 @@ final class PubSubStream implements Transport.Subscription {
     }
 
     private void onResponse(FetchResponse response) {
-        status.unhealthySince = null;
+        healthy();
         failures = 0;
         authRetried = false;
         int stream = epoch;
@@ -465,34 +483,27 @@ final class PubSubStream implements Transport.Subscription {
 
     private void failed(TransportError error, boolean slowest) {
         report(error.kind(), error.cause());
-        if (status.unhealthySince == null) {
-            status.unhealthySince = clock.instant();
-            timeoutReported = false;
+        boolean failedForGood = outage.failure(error.cause());
+        status.unhealthySince = outage.since();
+        if (!failedForGood) {
+            retryLater(slowest);
         }
-        Duration lasting = Duration.between(status.unhealthySince, clock.instant());
-        if (!timeoutReported && !connectionTimeout.isZero() && lasting.compareTo(connectionTimeout) >= 0) {
-            // once per outage, as on the Streaming API
-            timeoutReported = true;
-            report(TransportError.Kind.TRANSIENT, new TransportTimeoutException("The Pub/Sub stream of " + topic
-                                                                                + " has been unable to resubscribe for "
-                                                                                + lasting.toMillis()
-                                                                                + " ms (connectionTimeout="
-                                                                                + connectionTimeout
-                                                                                + "); still retrying. Last error: "
-                                                                                + error.cause().getMessage(),
-                    connectionTimeout, error.cause()));
+    }
+
+    /** A response, or a stream that stayed open, ends the outage. */
+    private void healthy() {
+        if (outage.healthy() != null) {
+            status.unhealthySince = null;
         }
-        if (!maxErroneousPeriod.isZero() && status.unhealthySince.plus(maxErroneousPeriod).isBefore(clock.instant())) {
-            SfStreamException fatal = new SfStreamException("The Pub/Sub API has failed for " + topic + " since "
-                                                            + status.unhealthySince + " (maxErroneousPeriod "
-                                                            + maxErroneousPeriod + "): " + error.cause().getMessage(),
-                    error.cause());
-            if (move(State.FAILED, "maxErroneousPeriod")) {
-                subscriber.onFatal(fatal);
-            }
-            return;
+    }
+
+    /** Runs an action after a delay on the connection's thread (the outage's deadlines). */
+    private void later(Duration delay, Runnable action) {
+        try {
+            thread.schedule(action, delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("{}: the connection is closing", topic);
         }
-        retryLater(slowest);
     }
 
     private void retryLater(boolean slowest) {
@@ -555,6 +566,7 @@ final class PubSubStream implements Transport.Subscription {
         if (retry != null) {
             retry.cancel(false);
         }
+        outage.close();
         cancel();
         LOG.info("{} unsubscribed from the Pub/Sub API ({}) after {}", topic, connection.name(), before);
         onClosed.run();

@@ -1,6 +1,8 @@
 package io.sfstream.camel.pubsub;
 
 import io.grpc.Status;
+import io.sfstream.camel.SfStreamConsumer;
+import io.sfstream.camel.TransportTimeoutException;
 import io.sfstream.emulator.EmulatorExtension;
 import io.sfstream.emulator.PubSubErrors;
 
@@ -8,6 +10,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.ExceptionHandler;
 
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
@@ -37,9 +43,62 @@ class PubSubFaultsIT extends PubSubTestSupport {
         return SF;
     }
 
+    /** What the consumer reported, in order. */
+    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+
     @Override
     protected void bindToRegistry(org.apache.camel.spi.Registry registry) {
         registry.bind("markers", markers);
+        registry.bind("errors", (ExceptionHandler) new ExceptionHandler() {
+            @Override
+            public void handleException(Throwable exception) {
+                errors.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Throwable exception) {
+                errors.add(exception);
+            }
+
+            @Override
+            public void handleException(String message, Exchange exchange, Throwable exception) {
+                errors.add(exception);
+            }
+        });
+    }
+
+    /**
+     * The server stays down: connectionTimeout is reported once while the stream keeps retrying, and once the outage
+     * has lasted maxErroneousPeriod the channel stops for good (FAILED) with one report, and consumes nothing more
+     * when the server is back, until the route restarts. The same rules, by the same code, as on the Streaming API.
+     */
+    @Test
+    void anOutageLongerThanMaxErroneousPeriodStopsTheChannelForGood() throws Exception {
+        String channel = "/event/" + uniqueName("Erroneous") + "__e";
+        MockEndpoint mock = getMockEndpoint("mock:erroneous");
+        publish(channel, 0, 5);
+        context.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("sfstream:" + channel + "?replay=ALL_EVENTS&connectionTimeout=1s&maxErroneousPeriod=4s"
+                     + "&exceptionHandler=#errors").routeId("erroneous").to(mock);
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> mock.getReceivedCounter() == 5);
+        emulator().stopPubSub();
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> errors.stream()
+                    .anyMatch(e -> e.getMessage().contains("maxErroneousPeriod")));
+            assertThat(errors.stream().filter(TransportTimeoutException.class::isInstance)).as("timed out once").hasSize(1);
+            assertThat(errors.stream().filter(e -> e.getMessage().contains("maxErroneousPeriod"))).hasSize(1);
+            SfStreamConsumer consumer = (SfStreamConsumer) context.getRoute("erroneous").getConsumer();
+            assertThat(consumer.getSessionState()).isEqualTo("FAILED");
+        } finally {
+            emulator().startPubSub();
+        }
+        publish(channel, 5, 5);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> mock.getReceivedCounter() == 5);
     }
 
     @Test

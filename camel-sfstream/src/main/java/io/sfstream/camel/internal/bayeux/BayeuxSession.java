@@ -135,7 +135,7 @@ public final class BayeuxSession {
         this.pace = new RetryPace(backOff);
         this.clock = clock;
         this.stateSince = clock.instant();
-        this.outage = new OutageTracker(name, connectionTimeout, maxErroneousPeriod, clock, this::later,
+        this.outage = new OutageTracker("Session " + name, connectionTimeout, maxErroneousPeriod, clock, this::later,
                 new OutageTracker.Listener() {
                     @Override
                     public void timedOut(TransportTimeoutException timeout) {

@@ -46,6 +46,7 @@ public final class OutageTracker {
     private boolean over;
     private SfStreamException lastFailure;
 
+    /** @param name what failed, as the messages name it: "Session sfstream-1", "The Pub/Sub stream of /event/X__e" */
     public OutageTracker(String name, Duration connectionTimeout, Duration maxErroneousPeriod, Clock clock,
                          BiConsumer<Duration, Runnable> timer, Listener listener) {
         this.name = name;
@@ -122,14 +123,14 @@ public final class OutageTracker {
         Duration lasting = Duration.between(since, clock.instant());
         if (!maxErroneousPeriod.isZero() && lasting.compareTo(maxErroneousPeriod) >= 0) {
             over = true;
-            listener.failedForGood(new SfStreamException("Session " + name + " has been failing for "
+            listener.failedForGood(new SfStreamException(name + " has been failing for "
                     + lasting.toMillis() + " ms, longer than maxErroneousPeriod=" + maxErroneousPeriod
                     + "; it stopped for good: restart the route to try again. Last error: " + lastMessage(), lastFailure));
             return true;
         }
         if (!timeoutReported && !connectionTimeout.isZero() && lasting.compareTo(connectionTimeout) >= 0) {
             timeoutReported = true;
-            listener.timedOut(new TransportTimeoutException("Session " + name + " has been unable to connect to"
+            listener.timedOut(new TransportTimeoutException(name + " has been unable to connect to"
                     + " Salesforce for " + lasting.toMillis() + " ms (connectionTimeout=" + connectionTimeout
                     + "); still reconnecting. Last error: " + lastMessage(), connectionTimeout, lastFailure));
         }
