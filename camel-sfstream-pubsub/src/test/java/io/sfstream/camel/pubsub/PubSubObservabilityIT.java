@@ -1,5 +1,6 @@
 package io.sfstream.camel.pubsub;
 
+import io.sfstream.camel.RecordingExceptionHandler;
 import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.emulator.EmulatorExtension;
 import io.sfstream.emulator.SalesforceEmulator;
@@ -22,7 +23,6 @@ import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
-import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,19 +57,7 @@ class PubSubObservabilityIT extends PubSubTestSupport {
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
         context.getRegistry().bind("meters", meters);
-        context.getRegistry().bind("quiet", (ExceptionHandler) new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-            }
-
-            @Override
-            public void handleException(String message, org.apache.camel.Exchange exchange, Throwable exception) {
-            }
-        });
+        context.getRegistry().bind("quiet", new RecordingExceptionHandler());
         HealthCheckRegistry.get(context).register(new ConsumersHealthCheckRepository());
         return context;
     }
