@@ -1,5 +1,6 @@
 package io.sfstream.camel.pubsub;
 
+import io.sfstream.camel.ChannelMeters;
 import io.sfstream.camel.RecordingExceptionHandler;
 import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.emulator.EmulatorExtension;
@@ -63,18 +64,11 @@ class PubSubObservabilityIT extends PubSubTestSupport {
     }
 
     private double count(String name, String channel) {
-        var counter = meters.find(name).tag("channel", channel).counter();
-        return counter == null ? -1 : counter.count();
+        return ChannelMeters.count(meters, name, channel);
     }
 
     private double lag(String channel) {
-        var gauge = meters.find("sfstream.lag").tag("channel", channel).gauge();
-        return gauge == null ? -1 : gauge.value();
-    }
-
-    private static ObjectName consumerMBean(MBeanServer server) throws Exception {
-        return server.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null).stream()
-                .filter(n -> n.getKeyProperty("name").contains("SfStreamConsumer")).findFirst().orElseThrow();
+        return ChannelMeters.lag(meters, channel);
     }
 
     private Map<String, Object> readinessDetails(String routeId) {
