@@ -5,12 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import io.sfstream.camel.pubsub.PubSubTestSupport;
 import io.sfstream.emulator.EmulatorExtension;
 import io.sfstream.emulator.SalesforceEmulator;
 import org.apache.camel.CamelContext;
@@ -48,21 +48,7 @@ class PubSubSecretsIT extends CamelTestSupport {
     @Override
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
-        SalesforceEmulator emulator = SF.emulator();
-        SfStreamComponent component = new SfStreamComponent();
-        SfStreamConfiguration config = component.getConfiguration();
-        config.setLoginUrl(emulator.baseUrl());
-        config.setClientId(SalesforceEmulator.CLIENT_ID);
-        config.setClientSecret(SalesforceEmulator.CLIENT_SECRET);
-        config.setUsername(SalesforceEmulator.USERNAME);
-        config.setPassword(SalesforceEmulator.PASSWORD);
-        config.setApi(SfStreamApi.PUBSUB);
-        config.setPubSubHost("127.0.0.1");
-        config.setPubSubPort(emulator.pubSubPort());
-        config.setPubSubPlaintext(true);
-        config.setTimeToWaitBeforeConnectionRetry(Duration.ofMillis(100));
-        config.setMaxReconnectDelay(Duration.ofSeconds(1));
-        context.addComponent("sfstream", component);
+        PubSubTestSupport.useEmulator(context, SF.emulator());
         context.getRegistry().bind("handler", handler);
         HealthCheckRegistry.get(context).register(new ConsumersHealthCheckRepository());
         return context;
@@ -118,9 +104,7 @@ class PubSubSecretsIT extends CamelTestSupport {
 
     private static List<String> jmxAttributesOfTheConsumer() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        Set<ObjectName> names = server.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null);
-        ObjectName name = names.stream().filter(n -> n.getKeyProperty("name").contains("SfStreamConsumer"))
-                .findFirst().orElseThrow();
+        ObjectName name = PubSubTestSupport.consumerMBean(server);
         List<String> values = new ArrayList<>();
         for (MBeanAttributeInfo attribute : server.getMBeanInfo(name).getAttributes()) {
             try {

@@ -28,13 +28,11 @@ class MicrometerMetricsIT extends EmulatorTestSupport {
     }
 
     private double count(String name, String channel) {
-        var counter = meters.find(name).tag("channel", channel).counter();
-        return counter == null ? -1 : counter.count();
+        return ChannelMeters.count(meters, name, channel);
     }
 
     private double lag(String channel) {
-        var gauge = meters.find("sfstream.lag").tag("channel", channel).gauge();
-        return gauge == null ? -1 : gauge.value();
+        return ChannelMeters.lag(meters, channel);
     }
 
     @Test

@@ -42,12 +42,7 @@ class EventReaderTest {
 
     @Test
     void aPlatformEventHasTheStreamingApisShape() throws Exception {
-        GenericRecord record = new GenericData.Record(SCHEMA);
-        record.put("CreatedDate", 1_700_000_000_123L);
-        record.put("CreatedById", "005xx");
-        record.put("Amount__c", 12.5);
-        EventReader.Decoded decoded = reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, encode(record),
-                "uuid-1", "AAEC");
+        EventReader.Decoded decoded = read(orderEvent());
         JsonNode data = json.readTree(decoded.data().json(json));
         assertThat(data.path("schema").asText()).isEqualTo("sch-1");
         assertThat(data.path("payload").path("CreatedDate").asText()).isEqualTo("2023-11-14T22:13:20.123Z");
@@ -68,14 +63,10 @@ class EventReaderTest {
      */
     @Test
     void everyBodyAgreesWithTheEventsJsonText() throws Exception {
-        GenericRecord record = new GenericData.Record(SCHEMA);
-        record.put("CreatedDate", 1_700_000_000_123L);
-        record.put("CreatedById", "005xx");
-        record.put("Amount__c", 12.5);
+        GenericRecord record = orderEvent();
         record.put("Count__c", 7L);
         record.put("Ratio__c", 0.1f);
-        EventReader.Decoded decoded = reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, encode(record),
-                "uuid-1", "AAEC");
+        EventReader.Decoded decoded = read(record);
         byte[] text = decoded.data().json(json);
         ObjectReader maps = json.readerFor(new TypeReference<Map<String, Object>>() {
         });
@@ -95,6 +86,20 @@ class EventReaderTest {
                 "not avro at all".getBytes(StandardCharsets.UTF_8), "uuid-1", "AAEC")).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, new byte[0], "uuid-1", "AAEC"))
                 .isInstanceOf(IOException.class);
+    }
+
+    /** An order event created 2023-11-14T22:13:20.123Z by 005xx, of amount 12.5; the other fields unset. */
+    private static GenericRecord orderEvent() {
+        GenericRecord record = new GenericData.Record(SCHEMA);
+        record.put("CreatedDate", 1_700_000_000_123L);
+        record.put("CreatedById", "005xx");
+        record.put("Amount__c", 12.5);
+        return record;
+    }
+
+    /** Reads {@code record} as platform event uuid-1 at replay id AAEC, with schema id sch-1. */
+    private EventReader.Decoded read(GenericRecord record) throws IOException {
+        return reader.read(ChannelKind.PLATFORM_EVENT, "sch-1", SCHEMA, encode(record), "uuid-1", "AAEC");
     }
 
     private static byte[] encode(GenericRecord record) throws IOException {

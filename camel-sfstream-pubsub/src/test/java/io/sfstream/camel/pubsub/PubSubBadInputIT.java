@@ -1,6 +1,7 @@
 package io.sfstream.camel.pubsub;
 
 import io.grpc.Status;
+import io.sfstream.camel.RecordingExceptionHandler;
 import io.sfstream.camel.SubscriberErrorException;
 import io.sfstream.camel.replay.ReplayMarker;
 import io.sfstream.camel.replay.SubscriptionRecord;
@@ -11,11 +12,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,7 +32,8 @@ class PubSubBadInputIT extends PubSubTestSupport {
     static final EmulatorExtension SF = new EmulatorExtension();
 
     private final Map<String, String> markers = new ConcurrentHashMap<>();
-    private final List<Throwable> reported = new CopyOnWriteArrayList<>();
+    private final RecordingExceptionHandler recorder = new RecordingExceptionHandler();
+    private final List<Throwable> reported = recorder.errors;
 
     @Override
     EmulatorExtension emulatorExtension() {
@@ -44,22 +43,7 @@ class PubSubBadInputIT extends PubSubTestSupport {
     @Override
     protected void bindToRegistry(org.apache.camel.spi.Registry registry) {
         registry.bind("markers", markers);
-        registry.bind("recorder", new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-                reported.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-                reported.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Exchange exchange, Throwable exception) {
-                reported.add(exception);
-            }
-        });
+        registry.bind("recorder", recorder);
     }
 
     @Test

@@ -1,19 +1,16 @@
 package io.sfstream.camel.pubsub;
 
+import io.sfstream.camel.RecordingExceptionHandler;
 import io.sfstream.camel.replay.ReplayMarker;
 import io.sfstream.camel.replay.SubscriptionRecord;
 import io.sfstream.emulator.EmulatorExtension;
 import io.sfstream.emulator.SalesforceEmulator;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.spi.ExceptionHandler;
 import org.apache.camel.spi.Registry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,7 +29,7 @@ class PubSubEmptyLatestIT extends PubSubTestSupport {
             .pubSubKeepaliveInterval(Duration.ofMillis(200)));
 
     private final Map<String, String> markers = new ConcurrentHashMap<>();
-    private final List<String> reports = new CopyOnWriteArrayList<>();
+    private final RecordingExceptionHandler recorder = new RecordingExceptionHandler();
 
     @Override
     EmulatorExtension emulatorExtension() {
@@ -42,22 +39,7 @@ class PubSubEmptyLatestIT extends PubSubTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("markers", markers);
-        registry.bind("reports", new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-                reports.add(String.valueOf(exception.getMessage()));
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-                reports.add(message);
-            }
-
-            @Override
-            public void handleException(String message, Exchange exchange, Throwable exception) {
-                reports.add(message);
-            }
-        });
+        registry.bind("reports", recorder);
     }
 
     private String storedPosition(String key) {
@@ -80,13 +62,13 @@ class PubSubEmptyLatestIT extends PubSubTestSupport {
                         .routeId("empty-latest").to("mock:empty-latest");
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> !reports.isEmpty());
-        assertThat(reports).singleElement().asString().contains(channel).contains("no latest_replay_id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !recorder.reports.isEmpty());
+        assertThat(recorder.messages()).singleElement().asString().contains(channel).contains("no latest_replay_id");
         assertThat(storedPosition(channel)).as("no marker from an empty latest_replay_id").isNull();
 
         // the fourth keepalive has a position again: the quiet channel's marker moves there
         await().atMost(Duration.ofSeconds(10)).until(() -> storedPosition(channel) != null);
-        assertThat(reports).as("reported once, not once per keepalive").hasSize(1);
+        assertThat(recorder.reports).as("reported once, not once per keepalive").hasSize(1);
         assertThat(getMockEndpoint("mock:empty-latest").getReceivedCounter()).isZero();
     }
 }

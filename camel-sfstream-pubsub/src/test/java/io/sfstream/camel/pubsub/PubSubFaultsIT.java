@@ -1,6 +1,7 @@
 package io.sfstream.camel.pubsub;
 
 import io.grpc.Status;
+import io.sfstream.camel.RecordingExceptionHandler;
 import io.sfstream.camel.SfStreamConsumer;
 import io.sfstream.camel.TransportTimeoutException;
 import io.sfstream.emulator.EmulatorExtension;
@@ -10,10 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.spi.ExceptionHandler;
 
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
@@ -43,28 +41,14 @@ class PubSubFaultsIT extends PubSubTestSupport {
         return SF;
     }
 
+    private final RecordingExceptionHandler recorder = new RecordingExceptionHandler();
     /** What the consumer reported, in order. */
-    private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final List<Throwable> errors = recorder.errors;
 
     @Override
     protected void bindToRegistry(org.apache.camel.spi.Registry registry) {
         registry.bind("markers", markers);
-        registry.bind("errors", (ExceptionHandler) new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-                errors.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-                errors.add(exception);
-            }
-
-            @Override
-            public void handleException(String message, Exchange exchange, Throwable exception) {
-                errors.add(exception);
-            }
-        });
+        registry.bind("errors", recorder);
     }
 
     /**

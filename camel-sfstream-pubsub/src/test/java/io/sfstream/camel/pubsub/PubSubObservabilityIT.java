@@ -1,5 +1,7 @@
 package io.sfstream.camel.pubsub;
 
+import io.sfstream.camel.ChannelMeters;
+import io.sfstream.camel.RecordingExceptionHandler;
 import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.emulator.EmulatorExtension;
 import io.sfstream.emulator.SalesforceEmulator;
@@ -22,7 +24,6 @@ import org.apache.camel.health.HealthCheck;
 import org.apache.camel.health.HealthCheckHelper;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.impl.health.ConsumersHealthCheckRepository;
-import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,36 +58,17 @@ class PubSubObservabilityIT extends PubSubTestSupport {
     protected CamelContext createCamelContext() throws Exception {
         CamelContext context = super.createCamelContext();
         context.getRegistry().bind("meters", meters);
-        context.getRegistry().bind("quiet", (ExceptionHandler) new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-            }
-
-            @Override
-            public void handleException(String message, org.apache.camel.Exchange exchange, Throwable exception) {
-            }
-        });
+        context.getRegistry().bind("quiet", new RecordingExceptionHandler());
         HealthCheckRegistry.get(context).register(new ConsumersHealthCheckRepository());
         return context;
     }
 
     private double count(String name, String channel) {
-        var counter = meters.find(name).tag("channel", channel).counter();
-        return counter == null ? -1 : counter.count();
+        return ChannelMeters.count(meters, name, channel);
     }
 
     private double lag(String channel) {
-        var gauge = meters.find("sfstream.lag").tag("channel", channel).gauge();
-        return gauge == null ? -1 : gauge.value();
-    }
-
-    private static ObjectName consumerMBean(MBeanServer server) throws Exception {
-        return server.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null).stream()
-                .filter(n -> n.getKeyProperty("name").contains("SfStreamConsumer")).findFirst().orElseThrow();
+        return ChannelMeters.lag(meters, channel);
     }
 
     private Map<String, Object> readinessDetails(String routeId) {

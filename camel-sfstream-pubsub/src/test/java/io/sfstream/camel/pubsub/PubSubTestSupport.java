@@ -12,14 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.test.junit5.CamelTestSupport;
 
-/** Camel tests against the emulator's Pub/Sub API, plaintext on loopback; the channels are unique per test. */
-abstract class PubSubTestSupport extends CamelTestSupport {
+/**
+ * Camel tests against the emulator's Pub/Sub API, plaintext on loopback; the channels are unique per test. Public for
+ * the static helpers, which PubSubSecretsIT (in the component's package) uses as well.
+ */
+public abstract class PubSubTestSupport extends CamelTestSupport {
 
     private static final AtomicInteger CHANNEL_SEQUENCE = new AtomicInteger();
 
@@ -42,7 +48,7 @@ abstract class PubSubTestSupport extends CamelTestSupport {
     }
 
     /** The sfstream component of the context, logging in to the emulator and consuming its Pub/Sub API. */
-    static void useEmulator(CamelContext context, SalesforceEmulator emulator) {
+    public static void useEmulator(CamelContext context, SalesforceEmulator emulator) {
         SfStreamComponent component = new SfStreamComponent();
         SfStreamConfiguration config = component.getConfiguration();
         config.setLoginUrl(emulator.baseUrl());
@@ -81,6 +87,12 @@ abstract class PubSubTestSupport extends CamelTestSupport {
     static List<String> positions(MockEndpoint mock) {
         return mock.getReceivedExchanges().stream()
                 .map(e -> e.getMessage().getHeader(SfStreamConstants.REPLAY_ID, String.class)).toList();
+    }
+
+    /** The name of the JMX MBean of the (one) sfstream consumer. */
+    public static ObjectName consumerMBean(MBeanServer server) throws Exception {
+        return server.queryNames(new ObjectName("org.apache.camel:type=consumers,*"), null).stream()
+                .filter(n -> n.getKeyProperty("name").contains("SfStreamConsumer")).findFirst().orElseThrow();
     }
 
     /** The emulator's counters of the Subscribe streams of {@code topic}. */

@@ -1,10 +1,13 @@
 package io.sfstream.camel.pubsub;
 
+import io.sfstream.camel.RecordingExceptionHandler;
+import io.sfstream.camel.RecordingExceptionHandler.Report;
 import io.sfstream.camel.SubscriberErrorException;
 import io.sfstream.camel.replay.FileReplayMarkerStore;
 import io.sfstream.camel.replay.ReplayMarker;
 import io.sfstream.camel.replay.SubscriptionRecord;
 import io.sfstream.emulator.EmulatorExtension;
+import io.sfstream.emulator.Faults;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
-import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.spi.ExceptionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,14 +52,26 @@ class PubSubUnreadableEventIT extends PubSubTestSupport {
     @TempDir
     Path dir;
 
-    /** What the exception handler was given: its message and the exception. */
-    record Report(String message, Throwable error) {
-        String text() {
-            return message + " | " + error.getMessage();
+    /** The two unreadable events the emulator can send, each armed for the next event it sends. */
+    enum Fault {
+        /** A payload that does not decode with its schema. */
+        MALFORMED_PAYLOAD(faults -> faults.corruptNextPubSubPayloads(1)),
+        /** An event without a replay id. */
+        NO_REPLAY_ID(faults -> faults.omitReplayIdInNextPubSubEvents(1));
+
+        private final Consumer<Faults> arm;
+
+        Fault(Consumer<Faults> arm) {
+            this.arm = arm;
+        }
+
+        void arm(Faults faults) {
+            arm.accept(faults);
         }
     }
 
-    private final List<Report> reported = new CopyOnWriteArrayList<>();
+    private final RecordingExceptionHandler recorder = new RecordingExceptionHandler();
+    private final List<Report> reported = recorder.reports;
 
     @Override
     EmulatorExtension emulatorExtension() {
@@ -72,83 +85,28 @@ class PubSubUnreadableEventIT extends PubSubTestSupport {
 
     @Override
     protected void bindToRegistry(org.apache.camel.spi.Registry registry) {
-        registry.bind("recorder", new ExceptionHandler() {
-            @Override
-            public void handleException(Throwable exception) {
-                reported.add(new Report(null, exception));
-            }
-
-            @Override
-            public void handleException(String message, Throwable exception) {
-                reported.add(new Report(message, exception));
-            }
-
-            @Override
-            public void handleException(String message, Exchange exchange, Throwable exception) {
-                reported.add(new Report(message, exception));
-            }
-        });
+        registry.bind("recorder", recorder);
     }
 
     // ------------------------------------------------------------------ a payload that does not decode
 
     @Test
     void aMalformedPayloadStopsDeliveryAndTheMarkerStaysBeforeIt() throws Exception {
-        String channel = "/event/" + uniqueName("Malformed") + "__e";
-        Path markers = dir.resolve("markers");
-        MockEndpoint mock = getMockEndpoint("mock:malformed");
-        String route = startRoute(channel, markers, "", mock);
-        String third = firstThree(channel, mock, markers);
-
-        emulator().faults().corruptNextPubSubPayloads(1);
-        publish(channel, 4, 3);
-        await().atMost(WAIT).until(() -> !reported.isEmpty());
-        // nothing after it is delivered, nothing more is reported, the marker stays at event 3, also after a quiet while
-        await().during(QUIET).atMost(QUIET.multipliedBy(3))
-                .until(() -> mock.getReceivedCounter() == 3 && reported.size() == 1
-                             && third.equals(storedPosition(markers, channel)));
-        assertThat(seqs(mock)).containsExactly(1, 2, 3);
-        SubscriberErrorException error = (SubscriberErrorException) reported.get(0).error();
-        context.getRouteController().stopRoute(route);
-        assertThat(storedPosition(markers, channel)).isEqualTo(third);
-
-        // a restart resumes with event 4, which the emulator now sends intact: the report named event 4's replay id
-        mock.reset();
-        context.getRouteController().startRoute(route);
-        await().atMost(WAIT).until(() -> mock.getReceivedCounter() == 3);
-        assertThat(seqs(mock)).containsExactly(4, 5, 6);
-        String fourth = positions(mock).get(0);
-        assertThat(error.getPosition()).isEqualTo(fourth);
-        assertThat(error.getChannel()).isEqualTo(channel);
-        assertThat(error.getMessage()).contains(channel, fourth, emulator().schemaId(channel), "does not decode");
-        String sixth = positions(mock).get(2);
-        await().atMost(WAIT).until(() -> sixth.equals(storedPosition(markers, channel)));
-        assertThat(reported).hasSize(1);
+        Stopped stopped = stopsThenResumes(Fault.MALFORMED_PAYLOAD, "Malformed");
+        // the restart got event 4 intact: the report named its replay id
+        SubscriberErrorException error = stopped.error();
+        assertThat(error.getPosition()).isEqualTo(stopped.fourth());
+        assertThat(error.getChannel()).isEqualTo(stopped.channel());
+        assertThat(error.getMessage()).contains(stopped.channel(), stopped.fourth(),
+                emulator().schemaId(stopped.channel()), "does not decode");
     }
 
     @Test
     void aMalformedPayloadIsSkippedWithIgnoreSubscriberErrors() throws Exception {
-        String channel = "/event/" + uniqueName("MalformedSkipped") + "__e";
-        Path markers = dir.resolve("markers");
-        MockEndpoint mock = getMockEndpoint("mock:malformedSkipped");
-        String route = startRoute(channel, markers, "&ignoreSubscriberErrors=true", mock);
-        firstThree(channel, mock, markers);
-
-        emulator().faults().corruptNextPubSubPayloads(1);
-        publish(channel, 4, 3);
-        await().atMost(WAIT).until(() -> mock.getReceivedCounter() == 5);
-        List<String> delivered = positions(mock);
-        String sixth = delivered.get(4);
-        await().atMost(WAIT).until(() -> sixth.equals(storedPosition(markers, channel)));
-        // no late duplicate, no second report
-        await().during(QUIET).atMost(QUIET.multipliedBy(3))
-                .until(() -> mock.getReceivedCounter() == 5 && reported.size() == 1);
-        assertThat(seqs(mock)).containsExactly(1, 2, 3, 5, 6);
-        context.getRouteController().stopRoute(route);
-        assertThat(storedPosition(markers, channel)).isEqualTo(sixth);
-
+        Skipped skipped = skips(Fault.MALFORMED_PAYLOAD, "MalformedSkipped");
+        String channel = skipped.channel();
         String fourth = referencePositions(channel).get(3);
-        assertThat(delivered).doesNotContain(fourth);
+        assertThat(skipped.delivered()).doesNotContain(fourth);
         assertThat(reported.get(0).text()).contains(channel, fourth, emulator().schemaId(channel), "does not decode");
     }
 
@@ -156,55 +114,20 @@ class PubSubUnreadableEventIT extends PubSubTestSupport {
 
     @Test
     void anEventWithoutReplayIdStopsDeliveryAndTheMarkerStaysBeforeIt() throws Exception {
-        String channel = "/event/" + uniqueName("NoReplayId") + "__e";
-        Path markers = dir.resolve("markers");
-        MockEndpoint mock = getMockEndpoint("mock:noReplayId");
-        String route = startRoute(channel, markers, "", mock);
-        String third = firstThree(channel, mock, markers);
-
-        emulator().faults().omitReplayIdInNextPubSubEvents(1);
-        publish(channel, 4, 3);
-        await().atMost(WAIT).until(() -> !reported.isEmpty());
-        await().during(QUIET).atMost(QUIET.multipliedBy(3))
-                .until(() -> mock.getReceivedCounter() == 3 && reported.size() == 1
-                             && third.equals(storedPosition(markers, channel)));
-        assertThat(seqs(mock)).containsExactly(1, 2, 3);
-        SubscriberErrorException error = (SubscriberErrorException) reported.get(0).error();
+        Stopped stopped = stopsThenResumes(Fault.NO_REPLAY_ID, "NoReplayId");
         // the event has no position: the failure has none either, and names the one it came after, event 3's
+        SubscriberErrorException error = stopped.error();
         assertThat(error.getPosition()).isNull();
-        assertThat(error.getMessage()).contains(channel, "came after " + third, emulator().schemaId(channel),
-                "has no replay id");
-        context.getRouteController().stopRoute(route);
-        assertThat(storedPosition(markers, channel)).isEqualTo(third);
-
-        mock.reset();
-        context.getRouteController().startRoute(route);
-        await().atMost(WAIT).until(() -> mock.getReceivedCounter() == 3);
-        assertThat(seqs(mock)).containsExactly(4, 5, 6);
-        String sixth = positions(mock).get(2);
-        await().atMost(WAIT).until(() -> sixth.equals(storedPosition(markers, channel)));
-        assertThat(reported).hasSize(1);
+        assertThat(error.getMessage()).contains(stopped.channel(), "came after " + stopped.third(),
+                emulator().schemaId(stopped.channel()), "has no replay id");
     }
 
     @Test
     void anEventWithoutReplayIdIsSkippedWithIgnoreSubscriberErrors() throws Exception {
-        String channel = "/event/" + uniqueName("NoReplayIdSkipped") + "__e";
-        Path markers = dir.resolve("markers");
-        MockEndpoint mock = getMockEndpoint("mock:noReplayIdSkipped");
-        String route = startRoute(channel, markers, "&ignoreSubscriberErrors=true", mock);
-        String third = firstThree(channel, mock, markers);
-
-        emulator().faults().omitReplayIdInNextPubSubEvents(1);
-        publish(channel, 4, 3);
-        await().atMost(WAIT).until(() -> mock.getReceivedCounter() == 5);
-        String sixth = positions(mock).get(4);
-        await().atMost(WAIT).until(() -> sixth.equals(storedPosition(markers, channel)));
-        await().during(QUIET).atMost(QUIET.multipliedBy(3))
-                .until(() -> mock.getReceivedCounter() == 5 && reported.size() == 1);
-        assertThat(seqs(mock)).containsExactly(1, 2, 3, 5, 6);
-        assertThat(reported.get(0).text()).contains(channel, third, emulator().schemaId(channel), "has no replay id");
-        context.getRouteController().stopRoute(route);
-        assertThat(storedPosition(markers, channel)).isEqualTo(sixth);
+        Skipped skipped = skips(Fault.NO_REPLAY_ID, "NoReplayIdSkipped");
+        String channel = skipped.channel();
+        assertThat(reported.get(0).text()).contains(channel, skipped.third(), emulator().schemaId(channel),
+                "has no replay id");
     }
 
     /**
@@ -218,13 +141,85 @@ class PubSubUnreadableEventIT extends PubSubTestSupport {
         Path markers = dir.resolve("markers");
         MockEndpoint mock = getMockEndpoint("mock:firstNoReplayId");
         startRoute(channel, markers, "", mock);
-        emulator().faults().omitReplayIdInNextPubSubEvents(1);
+        Fault.NO_REPLAY_ID.arm(emulator().faults());
         publish(channel, 1, 3);
         await().atMost(WAIT).until(() -> !reported.isEmpty());
         await().during(QUIET).atMost(QUIET.multipliedBy(3)).until(() -> reported.size() == 1);
         assertThat(reported.get(0).text()).contains(channel, emulator().schemaId(channel), "has no replay id");
         assertThat(mock.getReceivedCounter()).isZero();
         assertThat(storedPosition(markers, channel)).isNull();
+    }
+
+    // ------------------------------------------------------------------ the two flows
+
+    /** What {@link #stopsThenResumes} saw: the one report's exception and the positions of events 3 and 4. */
+    record Stopped(String channel, SubscriberErrorException error, String third, String fourth) {
+    }
+
+    /**
+     * Without ignoreSubscriberErrors: events 1..3, then {@code fault} on event 4 of 4..6. Checks that delivery stops
+     * after event 3 with one report and the marker stays at event 3, also after a quiet while and a stop; that a restart
+     * resumes with event 4 (which the emulator now sends intact) and the marker ends at event 6, with no second report.
+     */
+    private Stopped stopsThenResumes(Fault fault, String name) throws Exception {
+        String channel = "/event/" + uniqueName(name) + "__e";
+        Path markers = dir.resolve("markers");
+        MockEndpoint mock = getMockEndpoint("mock:" + name);
+        String route = startRoute(channel, markers, "", mock);
+        String third = firstThree(channel, mock, markers);
+
+        fault.arm(emulator().faults());
+        publish(channel, 4, 3);
+        await().atMost(WAIT).until(() -> !reported.isEmpty());
+        // nothing after it is delivered, nothing more is reported, the marker stays at event 3, also after a quiet while
+        await().during(QUIET).atMost(QUIET.multipliedBy(3))
+                .until(() -> mock.getReceivedCounter() == 3 && reported.size() == 1
+                             && third.equals(storedPosition(markers, channel)));
+        assertThat(seqs(mock)).containsExactly(1, 2, 3);
+        SubscriberErrorException error = (SubscriberErrorException) reported.get(0).error();
+        context.getRouteController().stopRoute(route);
+        assertThat(storedPosition(markers, channel)).isEqualTo(third);
+
+        // a restart resumes with event 4, which the emulator now sends intact
+        mock.reset();
+        context.getRouteController().startRoute(route);
+        await().atMost(WAIT).until(() -> mock.getReceivedCounter() == 3);
+        assertThat(seqs(mock)).containsExactly(4, 5, 6);
+        String fourth = positions(mock).get(0);
+        String sixth = positions(mock).get(2);
+        await().atMost(WAIT).until(() -> sixth.equals(storedPosition(markers, channel)));
+        assertThat(reported).hasSize(1);
+        return new Stopped(channel, error, third, fourth);
+    }
+
+    /** What {@link #skips} saw: the position of event 3 and the positions delivered. */
+    record Skipped(String channel, String third, List<String> delivered) {
+    }
+
+    /**
+     * With ignoreSubscriberErrors: events 1..3, then {@code fault} on event 4 of 4..6. Checks that event 4 is skipped
+     * (1, 2, 3, 5, 6 delivered, no late duplicate, one report) and the marker ends at event 6, also after a stop.
+     */
+    private Skipped skips(Fault fault, String name) throws Exception {
+        String channel = "/event/" + uniqueName(name) + "__e";
+        Path markers = dir.resolve("markers");
+        MockEndpoint mock = getMockEndpoint("mock:" + name);
+        String route = startRoute(channel, markers, "&ignoreSubscriberErrors=true", mock);
+        String third = firstThree(channel, mock, markers);
+
+        fault.arm(emulator().faults());
+        publish(channel, 4, 3);
+        await().atMost(WAIT).until(() -> mock.getReceivedCounter() == 5);
+        List<String> delivered = positions(mock);
+        String sixth = delivered.get(4);
+        await().atMost(WAIT).until(() -> sixth.equals(storedPosition(markers, channel)));
+        // no late duplicate, no second report
+        await().during(QUIET).atMost(QUIET.multipliedBy(3))
+                .until(() -> mock.getReceivedCounter() == 5 && reported.size() == 1);
+        assertThat(seqs(mock)).containsExactly(1, 2, 3, 5, 6);
+        context.getRouteController().stopRoute(route);
+        assertThat(storedPosition(markers, channel)).isEqualTo(sixth);
+        return new Skipped(channel, third, delivered);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -182,25 +182,26 @@ class DispatcherMetricsTest {
     @ParameterizedTest
     @EnumSource(Api.class)
     void theServersNewestPositionCommitsWhatCame(Api api) throws Exception {
+        startAndCommitTheFirstEvent(api);
+        dispatcher.onLatest(api.position(9));
+        assertThat(count("sfstream.events.committed")).isEqualTo(1);
+        assertThat(lag()).isZero();
+    }
+
+    /** Starts committing on completion, and waits for event 1 to be processed and committed, nothing pending. */
+    private void startAndCommitTheFirstEvent(Api api) throws Exception {
         start(exchange -> {
         }, ReplayCommit.ON_COMPLETION);
         dispatcher.offer(event(api.position(1)));
         await().atMost(10, TimeUnit.SECONDS).until(() -> count("sfstream.events.committed") == 1
                 && dispatcher.pendingCount() == 0 && dispatcher.inFlight() == 0);
-        dispatcher.onLatest(api.position(9));
-        assertThat(count("sfstream.events.committed")).isEqualTo(1);
-        assertThat(lag()).isZero();
     }
 
     /** A graceful stop drops what comes after it unprocessed: the server's newest position must not commit those. */
     @ParameterizedTest
     @EnumSource(Api.class)
     void whileDrainingTheServersNewestPositionMovesNoMarker(Api api) throws Exception {
-        start(exchange -> {
-        }, ReplayCommit.ON_COMPLETION);
-        dispatcher.offer(event(api.position(1)));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> count("sfstream.events.committed") == 1
-                && dispatcher.pendingCount() == 0 && dispatcher.inFlight() == 0);
+        startAndCommitTheFirstEvent(api);
         dispatcher.drain();
         dispatcher.offer(event(api.position(2)));
         dispatcher.onLatest(api.position(2));
