@@ -9,6 +9,7 @@ import io.sfstream.camel.internal.login.AccessToken;
 import io.sfstream.camel.internal.login.SalesforceLogin;
 import io.sfstream.camel.internal.transport.OutageTracker;
 import io.sfstream.camel.internal.transport.StartAt;
+import io.sfstream.camel.internal.transport.StatusBoard;
 import io.sfstream.camel.internal.transport.StreamEvent;
 import io.sfstream.camel.internal.transport.Subscriber;
 import io.sfstream.camel.internal.transport.Transport;
@@ -29,7 +30,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 
 import io.grpc.Metadata;
@@ -102,11 +102,10 @@ final class PubSubStream implements Transport.Subscription {
     private final int maxPendingCount;
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
-    private final Duration connectionTimeout;
     /** connectionTimeout and maxErroneousPeriod, by the rules (and timers) the Streaming API's session uses too. */
     private final OutageTracker outage;
     private final boolean rawBitmaps;
-    private final StreamStatus status = new StreamStatus();
+    private final StreamStatus status;
 
     // --- only on the connection's thread
     /** Numbers the streams: callbacks of a stream that is no longer the current one are ignored. */
@@ -149,13 +148,13 @@ final class PubSubStream implements Transport.Subscription {
         this.maxPendingCount = config.getMaxPendingCount();
         this.retryDelay = config.getTimeToWaitBeforeConnectionRetry();
         this.maxRetryDelay = config.getMaxReconnectDelay();
-        this.connectionTimeout = config.getConnectionTimeout();
         this.rawBitmaps = config.isPubSubRawBitmaps();
-        this.status.since = clock.instant();
-        this.outage = new OutageTracker("The Pub/Sub stream of " + topic, connectionTimeout,
+        this.status = new StreamStatus(clock.instant());
+        this.outage = new OutageTracker("The Pub/Sub stream of " + topic, config.getConnectionTimeout(),
                 config.getMaxErroneousPeriod(), clock, this::later, new OutageTracker.Listener() {
                     @Override
                     public void timedOut(TransportTimeoutException timeout) {
+                        status.timedOut();
                         report(TransportError.Kind.TRANSIENT, timeout);
                     }
 
@@ -219,14 +218,13 @@ final class PubSubStream implements Transport.Subscription {
 
     /** The only way the state changes: refuses (and logs) a move the state does not allow. */
     private boolean move(State next, String why) {
-        State current = status.state;
+        State current = status.current();
         if (!current.mayMoveTo(next)) {
             LOG.debug("{} Pub/Sub stream stays {}: no move to {} ({})", topic, current, next, why);
             return false;
         }
         LOG.debug("{} Pub/Sub stream {} -> {} ({})", topic, current, next, why);
-        status.state = next;
-        status.since = clock.instant();
+        status.state(next, clock.instant());
         return true;
     }
 
@@ -289,7 +287,7 @@ final class PubSubStream implements Transport.Subscription {
         }
         owed = n;
         startedAt = start;
-        status.handshakes.incrementAndGet();
+        status.handshaked();
         move(State.SUBSCRIBED, "stream open, " + n + " requested");
         LOG.info("{} subscribed over the Pub/Sub API ({}) starting {}", topic, connection.name(), describe(start));
         subscriber.onSubscribed(start);
@@ -297,16 +295,16 @@ final class PubSubStream implements Transport.Subscription {
         // a second was accepted (refusals come at once), so the outage is over
         int opened = epoch;
         thread.schedule(() -> {
-            if (opened == epoch && status.state == State.SUBSCRIBED) {
+            if (opened == epoch && status.current() == State.SUBSCRIBED) {
                 healthy();
             }
         }, HEALTHY_AFTER.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void onMore() {
-        if (status.state == State.SUBSCRIBED) {
+        if (status.current() == State.SUBSCRIBED) {
             request();
-        } else if (status.state == State.WAITING_FOR_ROOM && subscriber.room() > 0) {
+        } else if (status.current() == State.WAITING_FOR_ROOM && subscriber.room() > 0) {
             connect();
         }
     }
@@ -347,7 +345,6 @@ final class PubSubStream implements Transport.Subscription {
             subscriber.offer(read);
             if (read.position() != null) {
                 lastHanded = read.position();
-                status.lastReceived = lastHanded;
             }
         }
         if (response.getEventsCount() == 0) {
@@ -484,7 +481,7 @@ final class PubSubStream implements Transport.Subscription {
     private void failed(TransportError error, boolean slowest) {
         report(error.kind(), error.cause());
         boolean failedForGood = outage.failure(error.cause());
-        status.unhealthySince = outage.since();
+        status.unhealthy(outage.since());
         if (!failedForGood) {
             retryLater(slowest);
         }
@@ -493,7 +490,7 @@ final class PubSubStream implements Transport.Subscription {
     /** A response, or a stream that stayed open, ends the outage. */
     private void healthy() {
         if (outage.healthy() != null) {
-            status.unhealthySince = null;
+            status.unhealthy(null);
         }
     }
 
@@ -514,7 +511,7 @@ final class PubSubStream implements Transport.Subscription {
         long delay = slowest ? maxRetryDelay.toMillis() : Math.min(maxRetryDelay.toMillis(), base);
         delay = (long) (delay * (0.5 + random.getAsDouble() / 2));
         failures++;
-        status.reconnects.incrementAndGet();
+        status.reconnected();
         LOG.info("{} resubscribes over the Pub/Sub API in {} ms after {}", topic, delay,
                 lastHanded == null ? "no event yet" : "the last event handed over");
         retry = thread.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
@@ -529,7 +526,7 @@ final class PubSubStream implements Transport.Subscription {
     /** The server ended the stream normally: it closes a stream that asked for nothing for about 60 s. */
     private void completed() {
         cancel();
-        status.reconnects.incrementAndGet();
+        status.reconnected();
         if (subscriber.room() > 0) {
             LOG.info("{}: the Pub/Sub API closed the stream; resubscribing after the last event handed over", topic);
             connect();
@@ -539,8 +536,7 @@ final class PubSubStream implements Transport.Subscription {
     }
 
     private void report(TransportError.Kind kind, SfStreamException cause) {
-        status.lastError = cause.getMessage();
-        status.lastErrorAt = clock.instant();
+        status.failed(cause, clock.instant());
         LOG.warn("{}", cause.getMessage());
         subscriber.onError(new TransportError(kind, cause, false));
     }
@@ -559,7 +555,7 @@ final class PubSubStream implements Transport.Subscription {
     }
 
     private void shutdown() {
-        State before = status.state;
+        State before = status.current();
         if (!move(State.CLOSED, "closed by the endpoint")) {
             return;
         }
@@ -595,7 +591,7 @@ final class PubSubStream implements Transport.Subscription {
         }
 
         private boolean current() {
-            return stream == epoch && status.state == State.SUBSCRIBED;
+            return stream == epoch && status.current() == State.SUBSCRIBED;
         }
 
         @Override
@@ -620,62 +616,16 @@ final class PubSubStream implements Transport.Subscription {
         }
     }
 
-    /** The stream's status for health checks, JMX and the dev console; written on the thread, read from any. */
-    private final class StreamStatus implements TransportStatus {
-        volatile State state = State.IDLE;
-        volatile Instant since;
-        volatile String lastError;
-        volatile Instant lastErrorAt;
-        volatile Instant unhealthySince;
-        volatile String lastReceived;
-        final AtomicLong handshakes = new AtomicLong();
-        final AtomicLong reconnects = new AtomicLong();
+    /** The stream's status for health checks, JMX and the dev console; logins are the connection's, shared by its streams. */
+    private final class StreamStatus extends StatusBoard<State> {
 
-        @Override
-        public String state() {
-            return state.name();
-        }
-
-        @Override
-        public Instant stateSince() {
-            return since;
+        StreamStatus(Instant since) {
+            super(State.IDLE, since);
         }
 
         @Override
         public long logins() {
             return connection.logins();
-        }
-
-        @Override
-        public long handshakes() {
-            return handshakes.get();
-        }
-
-        @Override
-        public long reconnects() {
-            return reconnects.get();
-        }
-
-        @Override
-        public String lastError() {
-            return lastError;
-        }
-
-        @Override
-        public Instant lastErrorAt() {
-            return lastErrorAt;
-        }
-
-        @Override
-        public Instant unhealthySince() {
-            return unhealthySince;
-        }
-
-        @Override
-        public boolean isTimedOut() {
-            Instant since = unhealthySince;
-            return since != null && !connectionTimeout.isZero()
-                   && since.plus(connectionTimeout).isBefore(clock.instant());
         }
     }
 }

@@ -93,7 +93,7 @@ public final class BayeuxSession {
     private final ScheduledExecutorService scheduler;
     private final RetryPace pace;
     private final Clock clock;
-    private final SessionStatistics statistics = new SessionStatistics();
+    private final SessionStatistics statistics;
     private final OutageTracker outage;
     /** Flow control: a full listener holds the next connect back. */
     private final ConnectHold hold;
@@ -135,6 +135,7 @@ public final class BayeuxSession {
         this.pace = new RetryPace(backOff);
         this.clock = clock;
         this.stateSince = clock.instant();
+        this.statistics = new SessionStatistics(stateSince);
         this.outage = new OutageTracker("Session " + name, connectionTimeout, maxErroneousPeriod, clock, this::later,
                 new OutageTracker.Listener() {
                     @Override
@@ -634,7 +635,7 @@ public final class BayeuxSession {
      * reported, unless it repeats before a connect succeeded.
      */
     private void handshakeAgain(String error) {
-        statistics.rehandshake();
+        statistics.reconnected();
         if (state == SessionState.CONNECTED && pace.actOnFirstAnswer()) {
             LOG.info("Session {}: server asks for a new handshake ({}); channels resume after their last event", name, error);
             transition(SessionState.HANDSHAKING, error);
