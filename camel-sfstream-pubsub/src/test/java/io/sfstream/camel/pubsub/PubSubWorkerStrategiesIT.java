@@ -2,6 +2,7 @@ package io.sfstream.camel.pubsub;
 
 import io.sfstream.camel.SfStreamConstants;
 import io.sfstream.camel.SfStreamConsumer;
+import io.sfstream.camel.SubscriptionInUseException;
 import io.sfstream.emulator.EmulatorExtension;
 
 import java.nio.file.Path;
@@ -17,12 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
 import static io.sfstream.camel.pubsub.PubSubReplayStartIT.range;
 import static io.sfstream.camel.pubsub.PubSubReplayStartIT.seqs;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Worker strategies on the Pub/Sub path with the file store: a WAIT_FOR_FREE standby opens no stream while another
  * worker holds the subscription, and continues exactly after the holder's last commit when it leaves; TAKE_OVER
- * displaces the holder, which stops.
+ * displaces the holder, which stops; OPEN_IF_FREE refuses a second worker while the holder lives, without a stream.
  */
 class PubSubWorkerStrategiesIT extends PubSubTestSupport {
 
@@ -94,6 +96,25 @@ class PubSubWorkerStrategiesIT extends PubSubTestSupport {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
                 .until(() -> b.getReceivedCounter() == 5 && a.getReceivedCounter() == 10);
         assertThat(seqs(b)).containsExactlyElementsOf(range(10, 15));
+    }
+
+    @Test
+    void openIfFreeRefusesASecondWorkerWhileTheHolderLives() throws Exception {
+        String channel = "/event/" + uniqueName("OpenIfFree") + "__e";
+        publish(channel, 0, 5);
+        MockEndpoint holder = getMockEndpoint("mock:holder");
+        route(channel, "holder", "OPEN_IF_FREE");
+        await().atMost(Duration.ofSeconds(10)).until(() -> holder.getReceivedCounter() == 5);
+
+        Throwable refused = catchThrowable(() -> route(channel, "other", "OPEN_IF_FREE"));
+        while (refused != null && refused.getCause() != null && refused.getCause() != refused) {
+            refused = refused.getCause();
+        }
+        assertThat(refused).isInstanceOf(SubscriptionInUseException.class).hasMessageContaining("Worker other")
+                .hasMessageContaining("held by worker holder");
+        assertThat(consumer("holder").getLeaseState()).isEqualTo("HOLDING");
+        // the refused worker never opened a stream
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> streams(channel).size() == 1);
     }
 
     private void publish(String channel, int from, int count) {
