@@ -1,6 +1,5 @@
 package io.sfstream.camel.pubsub;
 
-import io.sfstream.camel.SfStreamApi;
 import io.sfstream.camel.SfStreamConfiguration;
 import io.sfstream.camel.internal.transport.Channel;
 import io.sfstream.camel.internal.transport.StartAt;
@@ -101,17 +100,7 @@ class PubSubQuietNewEventsIT {
 
     private Recorder subscribe(SalesforceEmulator emulator, String channel) {
         SfStreamConfiguration config = new SfStreamConfiguration();
-        config.setLoginUrl(emulator.baseUrl());
-        config.setClientId(SalesforceEmulator.CLIENT_ID);
-        config.setClientSecret(SalesforceEmulator.CLIENT_SECRET);
-        config.setUsername(SalesforceEmulator.USERNAME);
-        config.setPassword(SalesforceEmulator.PASSWORD);
-        config.setApi(SfStreamApi.PUBSUB);
-        config.setPubSubHost("127.0.0.1");
-        config.setPubSubPort(emulator.pubSubPort());
-        config.setPubSubPlaintext(true);
-        config.setTimeToWaitBeforeConnectionRetry(Duration.ofMillis(100));
-        config.setMaxReconnectDelay(Duration.ofMillis(500));
+        PubSubTestSupport.configureFor(config, emulator);
         Recorder recorder = new Recorder(Channel.parse(channel));
         subscription = transports.transport(config, camel).open(recorder);
         return recorder;

@@ -50,7 +50,15 @@ public abstract class PubSubTestSupport extends CamelTestSupport {
     /** The sfstream component of the context, logging in to the emulator and consuming its Pub/Sub API. */
     public static void useEmulator(CamelContext context, SalesforceEmulator emulator) {
         SfStreamComponent component = new SfStreamComponent();
-        SfStreamConfiguration config = component.getConfiguration();
+        configureFor(component.getConfiguration(), emulator);
+        context.addComponent("sfstream", component);
+    }
+
+    /**
+     * Credentials and the Pub/Sub endpoint of the emulator; every other option keeps its default (reconnect delays
+     * included), so that fault tests recover as users' consumers do.
+     */
+    static void configureFor(SfStreamConfiguration config, SalesforceEmulator emulator) {
         config.setLoginUrl(emulator.baseUrl());
         config.setClientId(SalesforceEmulator.CLIENT_ID);
         config.setClientSecret(SalesforceEmulator.CLIENT_SECRET);
@@ -60,9 +68,6 @@ public abstract class PubSubTestSupport extends CamelTestSupport {
         config.setPubSubHost("127.0.0.1");
         config.setPubSubPort(emulator.pubSubPort());
         config.setPubSubPlaintext(true);
-        config.setTimeToWaitBeforeConnectionRetry(java.time.Duration.ofMillis(100));
-        config.setMaxReconnectDelay(java.time.Duration.ofSeconds(1));
-        context.addComponent("sfstream", component);
     }
 
     void addRoute(String from, String to) throws Exception {
